@@ -1,0 +1,117 @@
+//! Calendar dates as the ledgers write them. The core never reads the clock: today's date is
+//! always a parameter given by the host (CLI or page).
+
+use std::fmt;
+
+/// A valid calendar date (proleptic Gregorian).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        ((1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
+            .then_some(Date { year, month, day })
+    }
+
+    /// Parses `AAAAMMJJ` (FEC, SAP), `JJ/MM/AAAA` (French spreadsheets) or ISO `AAAA-MM-JJ`
+    /// (an ISO date-time keeps only its date).
+    pub fn parse(text: &str) -> Option<Date> {
+        let t = text.trim();
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse::<i32>().ok()).flatten();
+        if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+            return Date::new(digits(&t[..4])?, digits(&t[4..6])? as u8, digits(&t[6..])? as u8);
+        }
+        if let [d, m, y] = t.split('/').collect::<Vec<_>>()[..] {
+            if y.len() == 4 && (1..=2).contains(&d.len()) && (1..=2).contains(&m.len()) {
+                return Date::new(digits(y)?, digits(m)? as u8, digits(d)? as u8);
+            }
+            return None;
+        }
+        let t = t.split(['T', ' ']).next().unwrap_or(t);
+        if let [y, m, d] = t.split('-').collect::<Vec<_>>()[..] {
+            if y.len() == 4 && m.len() == 2 && d.len() == 2 {
+                return Date::new(digits(y)?, digits(m)? as u8, digits(d)? as u8);
+            }
+        }
+        None
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    /// Days since 1970-01-01 (negative before), for differences between dates.
+    pub fn day_number(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` days later (earlier when negative).
+    pub fn add_days(self, days: i64) -> Option<Date> {
+        let z = self.day_number() + days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(i32::try_from(year).ok()?, month, day)
+    }
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for Date {
+    /// ISO `AAAA-MM-JJ`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_three_notations() {
+        let d = Date::new(2024, 7, 10).unwrap();
+        assert_eq!(Date::parse("20240710"), Some(d));
+        assert_eq!(Date::parse("10/07/2024"), Some(d));
+        assert_eq!(Date::parse("2024-07-10"), Some(d));
+        assert_eq!(Date::parse("2024-07-10T00:00:00"), Some(d));
+        assert_eq!(Date::parse("1/7/2024"), Date::new(2024, 7, 1));
+        assert_eq!(Date::parse("29/02/2023"), None);
+        assert_eq!(Date::parse("29/02/2024"), Date::new(2024, 2, 29));
+        assert_eq!(Date::parse("20241301"), None);
+        assert_eq!(Date::parse("hier"), None);
+        assert_eq!(Date::parse(""), None);
+    }
+
+    #[test]
+    fn day_arithmetic() {
+        let limit = Date::new(2024, 7, 31).unwrap();
+        assert_eq!(limit.add_days(-21), Date::new(2024, 7, 10));
+        assert_eq!(Date::new(2024, 3, 1).unwrap().add_days(-1), Date::new(2024, 2, 29));
+        assert_eq!(Date::new(1970, 1, 1).unwrap().day_number(), 0);
+        assert_eq!(limit.day_number() - Date::new(2024, 7, 10).unwrap().day_number(), 21);
+    }
+}

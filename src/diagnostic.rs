@@ -1,0 +1,231 @@
+//! Findings: one diagnostic shape for every problem, and the one catalogue of codes.
+//!
+//! Every stage returns its output *and* its findings; nothing is thrown. The catalogue is the
+//! single source of code, severity, title and norm reference: the CLI, the page and the user
+//! documentation render from it, and a test keeps `docs/diagnostics.md` equal to it.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How serious a finding is. An `Erreur` makes some output wrong or incomplete (and says which);
+/// an `Avertissement` is a doubtful input that was used as documented; an `Info` is a fact worth
+/// knowing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Erreur,
+    Avertissement,
+    Info,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Erreur => "erreur",
+            Severity::Avertissement => "avertissement",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// Which input a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum InputFile {
+    GrandLivre,
+    Correspondance,
+    Inducteurs,
+    /// Findings of the allocation itself, not tied to one file.
+    Calcul,
+}
+
+impl InputFile {
+    /// The input's name as users know it (and as the CLI options spell it).
+    pub fn label(self) -> &'static str {
+        match self {
+            InputFile::GrandLivre => "grand-livre",
+            InputFile::Correspondance => "correspondance",
+            InputFile::Inducteurs => "inducteurs",
+            InputFile::Calcul => "calcul",
+        }
+    }
+}
+
+/// A stable diagnostic code of the catalogue (spec §8). Codes are never reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Code(&'static CodeInfo);
+
+/// One entry of the catalogue.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CodeInfo {
+    pub code: &'static str,
+    pub severity: Severity,
+    /// What the code means, in French, for the catalogue page.
+    pub title: &'static str,
+    /// Where the rule comes from.
+    pub reference: &'static str,
+}
+
+macro_rules! catalogue {
+    ($($name:ident = $code:literal, $sev:ident, $title:literal, $reference:literal;)*) => {
+        impl Code {
+            $(pub const $name: Code = Code(&CodeInfo {
+                code: $code,
+                severity: Severity::$sev,
+                title: $title,
+                reference: $reference,
+            });)*
+        }
+        /// Every code, in code order.
+        pub const CATALOGUE: &[Code] = &[$(Code::$name),*];
+    };
+}
+
+catalogue! {
+    C001 = "C001", Erreur, "Σ comptes 86 ≠ Σ comptes 87 (loyers internes)", "norme §V.e.ii ; spécification §5";
+    C002 = "C002", Avertissement, "compte 86 sur un objet hors formation", "norme §V.e.ii ; spécification §5";
+    F001 = "F001", Erreur, "fichier illisible ou de format non reconnu", "spécification §2";
+    F002 = "F002", Erreur, "colonne obligatoire absente", "spécification §2";
+    F003 = "F003", Erreur, "montant ou nombre invalide", "spécification §2";
+    F004 = "F004", Erreur, "ligne mal formée (nombre de champs, débit et crédit à la fois)", "spécification §2";
+    F005 = "F005", Erreur, "date invalide", "spécification §2";
+    F006 = "F006", Erreur, "numéro de compte invalide", "spécification §2.1";
+    F007 = "F007", Avertissement, "financeur inconnu de l'annexe 4", "norme annexe 4";
+    H001 = "H001", Info, "lignes hors périmètre analytique (ni classe 6, ni 7, ni 86, ni 87)", "spécification §2.1";
+    H002 = "H002", Info, "lignes hors de la période demandée", "norme §V.e.i ; spécification §2.4";
+    H003 = "H003", Avertissement, "lignes sans date gardées malgré le filtre de période", "spécification §2.4";
+    H004 = "H004", Info, "charges du CFA classées en pédagogie faute de rubrique", "spécification §5";
+    I001 = "I001", Erreur, "valeur d'inducteur négative ou invalide", "norme annexe 3";
+    I002 = "I002", Avertissement, "receveur avec charges directes mais sans inducteur", "norme §V.c.ii ; spécification §4";
+    I003 = "I003", Erreur, "type d'inducteur inconnu", "norme annexe 3 ; spécification §2.3";
+    I004 = "I004", Erreur, "code national d'inducteur absent ou inconnu", "norme annexe 1 ; spécification §2.3";
+    I005 = "I005", Erreur, "périmètre absent ou inconnu (surface, véhicules)", "norme annexe 3 ; spécification §2.3";
+    I006 = "I006", Avertissement, "heures apprenants qui ne pèsent rien", "spécification §4.7";
+    I008 = "I008", Avertissement, "valeur ≠ heures × apprenants", "spécification §2.3";
+    M001 = "M001", Erreur, "objet du grand livre absent de la table de correspondance", "norme §V.a, §VI ; spécification §2.2";
+    M002 = "M002", Erreur, "code national inconnu dans la table de correspondance", "norme annexe 1";
+    M003 = "M003", Erreur, "objet rattaché deux fois de façon différente", "norme §V.b ; spécification §2.2";
+    M004 = "M004", Avertissement, "charges B01 sans certification (réparties sur les certifications)", "norme annexe 3 « Focus apprentissage »";
+    M005 = "M005", Erreur, "lignes du grand livre sans objet analytique", "norme annexe 5";
+    M006 = "M006", Info, "ligne de correspondance en double (identique)", "spécification §2.2";
+    M007 = "M007", Info, "code imprimé corrigé par la table des corrections", "norme annexe 1";
+    M008 = "M008", Avertissement, "certification hors B01 ignorée", "spécification §2.2";
+    M009 = "M009", Avertissement, "clé de répartition sur un objet qui n'est pas un pool, ignorée", "spécification §2.2";
+    M010 = "M010", Erreur, "clé de répartition inconnue", "norme annexe 3 ; spécification §2.2";
+    M011 = "M011", Erreur, "rubrique France compétences inconnue", "norme annexe 3 ; spécification §5";
+    P001 = "P001", Erreur, "préprojet en retard (moins de 21 jours avant la transmission)", "norme §V.e.iii";
+    R001 = "R001", Erreur, "pool non répartissable (aucun poids de niveau 1 dans son périmètre)", "spécification §4.9";
+    R002 = "R002", Erreur, "côté non répartissable (aucun poids de niveau 2 dans son périmètre)", "spécification §4.9";
+    R003 = "R003", Info, "véhicules : aucune ligne dans le périmètre, répartition par ETP", "norme annexe 3 ; spécification §4.6";
+    R004 = "R004", Avertissement, "produits B01 sans certification non ventilables", "norme annexe 3 ; spécification §4.10";
+    R005 = "R005", Erreur, "poids trop grands pour un calcul exact", "spécification §4.8";
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        self.0.code
+    }
+
+    pub fn severity(self) -> Severity {
+        self.0.severity
+    }
+
+    pub fn info(self) -> &'static CodeInfo {
+        self.0
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.code)
+    }
+}
+
+/// One finding: what was found where, what was expected, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub file: InputFile,
+    /// 1-based line in the file, when the finding is about one line.
+    pub line: Option<u32>,
+    /// The column, by its name in the file, when known.
+    pub column: Option<String>,
+    /// What was found and what was expected, in French.
+    pub message: String,
+    /// How to fix it, in French.
+    pub hint: String,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, file: InputFile, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { code, file, line: None, column: None, message: message.into(), hint: String::new() }
+    }
+
+    pub fn at_line(mut self, line: u32) -> Diagnostic {
+        self.line = Some(line);
+        self
+    }
+
+    pub fn in_column(mut self, column: impl Into<String>) -> Diagnostic {
+        self.column = Some(column.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = hint.into();
+        self
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
+    /// The order of every diagnostics list: file, line (file-level first), code, message.
+    pub fn sort_key(&self) -> (InputFile, u32, Code, &str) {
+        (self.file, self.line.unwrap_or(0), self.code, &self.message)
+    }
+}
+
+/// Sorts diagnostics into their stable output order.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_is_sorted_and_unique() {
+        let codes: Vec<&str> = CATALOGUE.iter().map(|c| c.as_str()).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn catalogue_has_the_codes_of_the_specification() {
+        let required = [
+            ("F001", Severity::Erreur),
+            ("F002", Severity::Erreur),
+            ("F003", Severity::Erreur),
+            ("F004", Severity::Erreur),
+            ("F005", Severity::Erreur),
+            ("M001", Severity::Erreur),
+            ("M002", Severity::Erreur),
+            ("M003", Severity::Erreur),
+            ("M004", Severity::Avertissement),
+            ("I001", Severity::Erreur),
+            ("I002", Severity::Avertissement),
+            ("R001", Severity::Erreur),
+            ("R002", Severity::Erreur),
+            ("C001", Severity::Erreur),
+            ("P001", Severity::Erreur),
+        ];
+        for (code, severity) in required {
+            let found = CATALOGUE.iter().find(|c| c.as_str() == code);
+            assert_eq!(found.map(|c| c.severity()), Some(severity), "{code}");
+        }
+    }
+}

@@ -1,0 +1,495 @@
+//! The ledger (`grand-livre`, spec §2.1): lines read once, summed into postings.
+//!
+//! The hot path of the crate. Each line's object, account, certification and financer are
+//! interned (one hash lookup each, no allocation when already seen) and its amount, parsed
+//! straight into cents, is added to the posting of its (object, account, certification,
+//! financer). Everything downstream works on postings, whose number is bounded by the chart of
+//! accounts × objects, not by the number of lines.
+
+use rustc_hash::FxHashMap;
+
+use super::table::{ColumnDef, Row, Table};
+use crate::date::Date;
+use crate::diagnostic::{Code, Diagnostic, InputFile};
+use crate::money::{Amount, MAX_LEDGER_LINES};
+use crate::rulebook::rulebook;
+
+const COMPTE: usize = 0;
+const OBJET: usize = 1;
+const DEBIT: usize = 2;
+const CREDIT: usize = 3;
+const MONTANT: usize = 4;
+const SENS: usize = 5;
+const DATE: usize = 6;
+const CERTIFICATION: usize = 7;
+const FINANCEUR: usize = 8;
+
+/// Columns of the ledger, in role order (libellé, pièce and journal are only shown in the
+/// drill-down, which re-reads the lines it needs).
+pub const COLUMNS: &[ColumnDef] = &[
+    ColumnDef { name: "compte", aliases: &["compte general", "numero de compte", "comptenum"], required: true },
+    ColumnDef { name: "objet", aliases: &["objet analytique", "eotp", "element d'otp", "centre de couts"], required: true },
+    ColumnDef { name: "debit", aliases: &[], required: false },
+    ColumnDef { name: "credit", aliases: &[], required: false },
+    ColumnDef { name: "montant", aliases: &[], required: false },
+    ColumnDef { name: "sens", aliases: &[], required: false },
+    ColumnDef { name: "date", aliases: &["date comptable", "ecrituredate"], required: false },
+    ColumnDef { name: "certification", aliases: &[], required: false },
+    ColumnDef { name: "financeur", aliases: &[], required: false },
+    ColumnDef { name: "libelle", aliases: &[], required: false },
+    ColumnDef { name: "piece", aliases: &[], required: false },
+    ColumnDef { name: "journal", aliases: &[], required: false },
+];
+
+/// Whether a line's amount is a charge or a product, by its account (spec §2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Nature {
+    Charge,
+    Product,
+}
+
+impl Nature {
+    /// Class 6 and `86` are charges, class 7 and `87` products; anything else is outside the
+    /// analytic scope.
+    pub fn of_account(account: &str) -> Option<Nature> {
+        match account.as_bytes() {
+            [b'6', ..] | [b'8', b'6', ..] => Some(Nature::Charge),
+            [b'7', ..] | [b'8', b'7', ..] => Some(Nature::Product),
+            _ => None,
+        }
+    }
+}
+
+/// The sum of the ledger lines that share object, account, certification and financer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posting {
+    pub object: u32,
+    pub account: u32,
+    /// Index in `Ledger::certifications`; 0 is "none on the line".
+    pub certification: u32,
+    /// Index in `Ledger::financers`; 0 is "none on the line".
+    pub financer: u32,
+    pub nature: Nature,
+    /// Charge: debit − credit; product: credit − debit.
+    pub amount: Amount,
+    pub lines: u32,
+    pub first_line: u32,
+}
+
+/// A count of lines with their net amount (debit − credit).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineCount {
+    pub lines: u64,
+    pub debit: Amount,
+    pub credit: Amount,
+    pub first_line: u32,
+}
+
+impl LineCount {
+    fn add(&mut self, line: u32, net: Amount) {
+        if self.lines == 0 {
+            self.first_line = line;
+        }
+        self.lines += 1;
+        if net.cents() >= 0 {
+            self.debit += net;
+        } else {
+            self.credit -= net;
+        }
+    }
+}
+
+/// Interns byte strings as dense ids; id 0 is the empty string.
+#[derive(Debug, Default)]
+pub struct Interner {
+    ids: FxHashMap<Box<[u8]>, u32>,
+    pub names: Vec<String>,
+}
+
+impl Interner {
+    fn with_empty() -> Interner {
+        let mut i = Interner::default();
+        i.id(b"");
+        i
+    }
+
+    fn id(&mut self, bytes: &[u8]) -> u32 {
+        if let Some(&id) = self.ids.get(bytes) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(bytes.into(), id);
+        self.names.push(String::from_utf8_lossy(bytes).into_owned());
+        id
+    }
+
+    pub fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// Lines of one object: where to point the user, and how many there are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ObjectLines {
+    pub first_line: u32,
+    pub lines: u32,
+}
+
+/// The ledger, summed.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    /// Analytic objects as written (id 0: lines without object).
+    pub objects: Interner,
+    pub object_lines: Vec<ObjectLines>,
+    pub accounts: Interner,
+    pub certifications: Interner,
+    pub financers: Interner,
+    pub postings: Vec<Posting>,
+    /// Data lines read (blank lines excepted).
+    pub lines_read: u64,
+    /// Lines kept in the analytic scope.
+    pub lines_used: u64,
+    pub out_of_scope: LineCount,
+    pub outside_period: LineCount,
+    pub undated_in_period: LineCount,
+    /// Lines not used because a value could not be read (each has its diagnostic).
+    pub unreadable: LineCount,
+}
+
+/// Optional period of a half-year close (norm §V.e.i), bounds included.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Period {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+impl Period {
+    pub fn is_set(&self) -> bool {
+        self.from.is_some() || self.to.is_some()
+    }
+
+    pub fn contains(&self, d: Date) -> bool {
+        self.from.is_none_or(|f| d >= f) && self.to.is_none_or(|t| d <= t)
+    }
+}
+
+impl Ledger {
+    /// Reads a canonical ledger. `Err` only when the file cannot be read at all.
+    pub fn read(bytes: &[u8], period: Period) -> Result<(Ledger, Vec<Diagnostic>), Diagnostic> {
+        let mut table = Table::open(bytes, InputFile::GrandLivre, COLUMNS)?;
+        let signed = table.has(MONTANT);
+        if !(signed || table.has(DEBIT) || table.has(CREDIT)) {
+            return Err(Diagnostic::new(
+                Code::F002,
+                InputFile::GrandLivre,
+                format!(
+                    "aucune colonne de montant : ni « debit »/« credit », ni « montant » ; colonnes trouvées : {}",
+                    table.header.join(", ")
+                ),
+            )
+            .at_line(1)
+            .hint("Ajoutez les colonnes debit et credit, ou une colonne montant signée (débit positif)."));
+        }
+        let mut reader = LedgerReader {
+            ledger: Ledger {
+                objects: Interner::with_empty(),
+                accounts: Interner::with_empty(),
+                certifications: Interner::with_empty(),
+                financers: Interner::with_empty(),
+                object_lines: vec![ObjectLines::default()],
+                ..Ledger::default()
+            },
+            index: FxHashMap::default(),
+            account_nature: vec![None],
+            financer_known: vec![true],
+            period,
+            signed,
+        };
+        let mut diagnostics = Vec::new();
+        let mut too_many = false;
+        table.for_each_row(&mut diagnostics, |row, diags| {
+            if reader.ledger.lines_read as usize >= MAX_LEDGER_LINES {
+                too_many = true;
+                return;
+            }
+            reader.line(&row, diags);
+        });
+        if too_many {
+            diagnostics.push(Diagnostic::new(
+                Code::F001,
+                InputFile::GrandLivre,
+                format!("plus de {MAX_LEDGER_LINES} lignes : la suite du fichier n'a pas été lue"),
+            ));
+        }
+        let ledger = reader.ledger;
+        summarise(&ledger, period, &mut diagnostics);
+        Ok((ledger, diagnostics))
+    }
+}
+
+struct LedgerReader {
+    ledger: Ledger,
+    index: FxHashMap<(u32, u32, u32, u32), u32>,
+    /// Nature of each interned account; `None` out of scope.
+    account_nature: Vec<Option<Nature>>,
+    financer_known: Vec<bool>,
+    period: Period,
+    signed: bool,
+}
+
+impl LedgerReader {
+    fn line(&mut self, row: &Row<'_>, diags: &mut Vec<Diagnostic>) {
+        let ledger = &mut self.ledger;
+        ledger.lines_read += 1;
+        let line = row.line;
+        let Some(net) = net_amount(row, self.signed, diags) else {
+            ledger.unreadable.add(line, Amount::ZERO);
+            return;
+        };
+        let account_text = row.get(COMPTE);
+        if !account_text.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            diags.push(
+                Diagnostic::new(
+                    Code::F006,
+                    InputFile::GrandLivre,
+                    format!("compte « {account_text} » : un numéro de compte du plan comptable est attendu ; ligne écartée"),
+                )
+                .at_line(line)
+                .in_column("compte")
+                .hint("Le compte doit commencer par le chiffre de sa classe (6 charges, 7 produits, 86/87)."),
+            );
+            ledger.unreadable.add(line, net);
+            return;
+        }
+        let date_text = row.get(DATE);
+        let date = if date_text.is_empty() { None } else { Date::parse(date_text) };
+        if !date_text.is_empty() && date.is_none() {
+            let dropped = self.period.is_set();
+            diags.push(
+                Diagnostic::new(
+                    Code::F005,
+                    InputFile::GrandLivre,
+                    format!(
+                        "date « {date_text} » invalide : AAAAMMJJ, JJ/MM/AAAA ou AAAA-MM-JJ attendu{}",
+                        if dropped { " ; ligne écartée (filtre de période)" } else { "" }
+                    ),
+                )
+                .at_line(line)
+                .in_column("date")
+                .hint("Corrigez la date de la ligne dans l'export."),
+            );
+            if dropped {
+                ledger.unreadable.add(line, net);
+                return;
+            }
+        }
+        let account = ledger.accounts.id(row.raw(COMPTE).unwrap_or_default());
+        if account as usize == self.account_nature.len() {
+            self.account_nature.push(Nature::of_account(account_text));
+        }
+        let Some(nature) = self.account_nature[account as usize] else {
+            ledger.out_of_scope.add(line, net);
+            return;
+        };
+        if self.period.is_set() {
+            match date {
+                Some(d) if !self.period.contains(d) => {
+                    ledger.outside_period.add(line, net);
+                    return;
+                }
+                None => ledger.undated_in_period.add(line, net),
+                Some(_) => {}
+            }
+        }
+        let object = ledger.objects.id(row.raw(OBJET).unwrap_or_default());
+        if object as usize == ledger.object_lines.len() {
+            ledger.object_lines.push(ObjectLines { first_line: line, lines: 0 });
+        }
+        ledger.object_lines[object as usize].lines += 1;
+        let certification = match row.raw(CERTIFICATION) {
+            None | Some(b"") => 0,
+            Some(c) => ledger.certifications.id(c),
+        };
+        let financer = match row.raw(FINANCEUR) {
+            None | Some(b"") => 0,
+            Some(f) => ledger.financers.id(f),
+        };
+        if financer as usize == self.financer_known.len() {
+            let code = ledger.financers.name(financer);
+            let known = rulebook().financer(code).is_some();
+            if !known {
+                diags.push(
+                    Diagnostic::new(
+                        Code::F007,
+                        InputFile::GrandLivre,
+                        format!("financeur « {code} » inconnu de l'annexe 4 ; il est gardé tel quel"),
+                    )
+                    .at_line(line)
+                    .in_column("financeur")
+                    .hint("Utilisez un code de la liste des financeurs (documentation, « Catégories de financement »)."),
+                );
+            }
+            self.financer_known.push(known);
+        }
+        let amount = match nature {
+            Nature::Charge => net,
+            Nature::Product => -net,
+        };
+        ledger.lines_used += 1;
+        let key = (object, account, certification, financer);
+        let postings = &mut ledger.postings;
+        let i = *self.index.entry(key).or_insert_with(|| {
+            postings.push(Posting {
+                object,
+                account,
+                certification,
+                financer,
+                nature,
+                amount: Amount::ZERO,
+                lines: 0,
+                first_line: line,
+            });
+            (postings.len() - 1) as u32
+        });
+        let p = &mut postings[i as usize];
+        p.amount += amount;
+        p.lines += 1;
+    }
+}
+
+/// Debit − credit of a line, or `None` (with its diagnostic) when it cannot be read.
+fn net_amount(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Option<Amount> {
+    let line = row.line;
+    let read = |role: usize, column: &str, diags: &mut Vec<Diagnostic>| -> Option<Option<Amount>> {
+        let text = row.get(role);
+        if text.is_empty() {
+            return Some(None);
+        }
+        match Amount::parse(text) {
+            Ok(a) => Some(Some(a)),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::F003,
+                        InputFile::GrandLivre,
+                        format!(
+                            "{column} « {text} » illisible ({}) : un montant comme 1234,56 est attendu, au plus deux décimales ; ligne écartée",
+                            e.explain()
+                        ),
+                    )
+                    .at_line(line)
+                    .in_column(column)
+                    .hint("Corrigez la cellule : chiffres, virgule décimale, espaces de milliers admis."),
+                );
+                None
+            }
+        }
+    };
+    if signed && !row.get(MONTANT).is_empty() {
+        let amount = read(MONTANT, "montant", diags)??;
+        return match row.get(SENS).to_ascii_uppercase().as_str() {
+            "" | "D" | "DEBIT" | "DÉBIT" => Some(amount),
+            "C" | "CREDIT" | "CRÉDIT" => Some(-amount),
+            other => {
+                diags.push(
+                    Diagnostic::new(Code::F003, InputFile::GrandLivre, format!("sens « {other} » : D ou C attendu ; ligne écartée"))
+                        .at_line(line)
+                        .in_column("sens")
+                        .hint("Le sens vaut D (débit) ou C (crédit), ou reste vide si le montant est signé."),
+                );
+                None
+            }
+        };
+    }
+    let debit = read(DEBIT, "debit", diags);
+    let credit = read(CREDIT, "credit", diags);
+    let (debit, credit) = (debit?, credit?);
+    match (debit, credit) {
+        (None, None) => {
+            diags.push(
+                Diagnostic::new(Code::F003, InputFile::GrandLivre, "aucun montant : débit, crédit et montant vides ; ligne écartée")
+                    .at_line(line)
+                    .hint("Renseignez le débit ou le crédit de la ligne."),
+            );
+            None
+        }
+        (Some(d), Some(c)) if !d.is_zero() && !c.is_zero() => {
+            diags.push(
+                Diagnostic::new(
+                    Code::F004,
+                    InputFile::GrandLivre,
+                    format!("débit {d} et crédit {c} sur la même ligne : un seul des deux est attendu ; ligne écartée"),
+                )
+                .at_line(line)
+                .hint("Scindez la ligne en deux, ou portez le solde d'un seul côté."),
+            );
+            None
+        }
+        (d, c) => Some(d.unwrap_or_default() - c.unwrap_or_default()),
+    }
+}
+
+/// The once-per-file findings: lines out of scope, out of the period, undated.
+fn summarise(ledger: &Ledger, period: Period, diagnostics: &mut Vec<Diagnostic>) {
+    let c = ledger.out_of_scope;
+    if c.lines > 0 {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::H001,
+                InputFile::GrandLivre,
+                format!(
+                    "{} ligne{} hors périmètre analytique (comptes ni de classe 6 ou 7, ni 86 ou 87 : débit {}, crédit {}), non prises en compte",
+                    c.lines,
+                    if c.lines > 1 { "s" } else { "" },
+                    c.debit,
+                    c.credit
+                ),
+            )
+            .at_line(c.first_line)
+            .hint("Normal pour les comptes de bilan (classes 1 à 5) ; rien à corriger."),
+        );
+    }
+    let c = ledger.outside_period;
+    if c.lines > 0 {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::H002,
+                InputFile::GrandLivre,
+                format!(
+                    "{} ligne{} datée{} hors de la période {} – {} écartée{}",
+                    c.lines,
+                    s(c.lines),
+                    s(c.lines),
+                    period.from.map_or("…".into(), |d| d.to_string()),
+                    period.to.map_or("…".into(), |d| d.to_string()),
+                    s(c.lines)
+                ),
+            )
+            .at_line(c.first_line),
+        );
+    }
+    let c = ledger.undated_in_period;
+    if c.lines > 0 {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::H003,
+                InputFile::GrandLivre,
+                format!("{} ligne{} sans date gardée{} malgré le filtre de période", c.lines, s(c.lines), s(c.lines)),
+            )
+            .at_line(c.first_line)
+            .hint("Ajoutez la colonne date à l'export pour que le filtre de période s'applique à toutes les lignes."),
+        );
+    }
+}
+
+fn s(n: u64) -> &'static str {
+    if n > 1 { "s" } else { "" }
+}

@@ -1,0 +1,209 @@
+//! A delimited file with its columns recognised by role.
+//!
+//! Canonical files are UTF-8 (a BOM is allowed) separated by `;`. Headers are matched without
+//! regard to case, accents, spaces, `_`, `-`, `'` or `.` against each role's names, so that
+//! `Heures apprenants`, `heures_apprenants` and `HEURES-APPRENANTS` are one column.
+
+use crate::diagnostic::{Code, Diagnostic, InputFile};
+
+/// One column a reader knows: its canonical name (as in the templates) and other names.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnDef {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub required: bool,
+}
+
+/// A file whose header has been read: where each role's column is.
+pub struct Table<'a> {
+    pub file: InputFile,
+    reader: csv::Reader<&'a [u8]>,
+    /// Column index of each role of the definitions, in their order.
+    positions: Vec<Option<usize>>,
+    /// The header's cells as written, for messages.
+    pub header: Vec<String>,
+    non_utf8_reported: bool,
+}
+
+/// A record of the table with its 1-based line number.
+pub struct Row<'t> {
+    pub line: u32,
+    record: &'t csv::ByteRecord,
+    positions: &'t [Option<usize>],
+}
+
+impl<'t> Row<'t> {
+    /// The trimmed text of a role's cell; empty when the column is absent or the cell empty.
+    pub fn get(&self, role: usize) -> &'t str {
+        self.raw(role).map_or("", |b| std::str::from_utf8(b).unwrap_or("").trim())
+    }
+
+    /// The bytes of a role's cell, trimmed of ASCII spaces.
+    pub fn raw(&self, role: usize) -> Option<&'t [u8]> {
+        let i = self.positions.get(role).copied().flatten()?;
+        self.record.get(i).map(<[u8]>::trim_ascii)
+    }
+
+    pub fn has(&self, role: usize) -> bool {
+        self.positions.get(role).copied().flatten().is_some()
+    }
+}
+
+/// Normalised form of a header cell: lower case, no accents, no spaces or punctuation.
+pub fn normalise_header(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            'à' | 'â' | 'ä' | 'á' => Some('a'),
+            'é' | 'è' | 'ê' | 'ë' => Some('e'),
+            'î' | 'ï' | 'í' => Some('i'),
+            'ô' | 'ö' | 'ó' => Some('o'),
+            'ù' | 'û' | 'ü' | 'ú' => Some('u'),
+            'ç' => Some('c'),
+            'œ' => Some('o'),
+            ' ' | '_' | '-' | '\'' | '’' | '.' | '\u{a0}' | '\u{feff}' => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+impl<'a> Table<'a> {
+    /// Reads the header of `bytes` and finds every role of `defs`. A required role missing is
+    /// `F002` (listing the columns found); a file with no header is `F001`.
+    pub fn open(bytes: &'a [u8], file: InputFile, defs: &[ColumnDef]) -> Result<Table<'a>, Diagnostic> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(Diagnostic::new(Code::F001, file, "le fichier est vide")
+                .hint("Déposez l'export complet, avec sa ligne d'en-tête (voir les modèles)."));
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        let mut header_record = csv::ByteRecord::new();
+        let has_header = reader.read_byte_record(&mut header_record).map_err(|e| {
+            Diagnostic::new(Code::F001, file, format!("en-tête illisible : {e}"))
+                .hint("Le fichier doit être un CSV séparé par des points-virgules, en UTF-8.")
+        })?;
+        if !has_header {
+            return Err(Diagnostic::new(Code::F001, file, "aucune ligne d'en-tête").at_line(1));
+        }
+        let header: Vec<String> =
+            header_record.iter().map(|c| String::from_utf8_lossy(c).trim().to_owned()).collect();
+        let normalised: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
+        let positions: Vec<Option<usize>> = defs
+            .iter()
+            .map(|d| {
+                std::iter::once(d.name)
+                    .chain(d.aliases.iter().copied())
+                    .find_map(|name| normalised.iter().position(|h| *h == normalise_header(name)))
+            })
+            .collect();
+        let missing: Vec<&str> =
+            defs.iter().zip(&positions).filter(|(d, p)| d.required && p.is_none()).map(|(d, _)| d.name).collect();
+        if !missing.is_empty() {
+            let expected: Vec<&str> = defs.iter().map(|d| d.name).collect();
+            return Err(Diagnostic::new(
+                Code::F002,
+                file,
+                format!(
+                    "colonne{} obligatoire{} absente{} : {} ; colonnes trouvées : {} ; colonnes attendues : {}",
+                    plural(missing.len()),
+                    plural(missing.len()),
+                    plural(missing.len()),
+                    missing.join(", "),
+                    if header.iter().all(String::is_empty) { "(aucune)".to_owned() } else { header.join(", ") },
+                    expected.join(", "),
+                ),
+            )
+            .at_line(1)
+            .hint("Renommez la colonne dans l'en-tête ou partez du modèle ; le séparateur doit être « ; »."));
+        }
+        Ok(Table { file, reader, positions, header, non_utf8_reported: false })
+    }
+
+    /// Whether the file has a column for a role.
+    pub fn has(&self, role: usize) -> bool {
+        self.positions.get(role).copied().flatten().is_some()
+    }
+
+    /// Calls `f` on every data row. Rows with more cells than the header (unless the extra cells
+    /// are empty) or fewer are `F004` and skipped; unreadable CSV is `F001` at its line.
+    pub fn for_each_row(&mut self, diagnostics: &mut Vec<Diagnostic>, mut f: impl FnMut(Row<'_>, &mut Vec<Diagnostic>)) {
+        let mut record = csv::ByteRecord::new();
+        let width = self.header.len();
+        loop {
+            match self.reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line() as u32);
+                    diagnostics.push(
+                        Diagnostic::new(Code::F001, self.file, format!("CSV illisible à partir d'ici : {e}"))
+                            .at_line(line)
+                            .hint("Vérifiez les guillemets de cette ligne ; la suite du fichier n'a pas été lue."),
+                    );
+                    break;
+                }
+            }
+            let line = record.position().map_or(0, |p| p.line()) as u32;
+            if record.iter().all(|c| c.trim_ascii().is_empty()) {
+                continue; // blank line, or only separators as spreadsheets leave them
+            }
+            let extra_filled = record.iter().skip(width).any(|c| !c.trim_ascii().is_empty());
+            if record.len() < width || extra_filled {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::F004,
+                        self.file,
+                        format!("{} champs trouvés, {} attendus (comme l'en-tête) ; ligne écartée", record.len(), width),
+                    )
+                    .at_line(line)
+                    .hint("Un « ; » en trop ou en moins, ou un texte contenant « ; » sans guillemets."),
+                );
+                continue;
+            }
+            if !self.non_utf8_reported && std::str::from_utf8(record.as_slice()).is_err() {
+                self.non_utf8_reported = true;
+                diagnostics.push(
+                    Diagnostic::new(Code::F001, self.file, "texte qui n'est pas de l'UTF-8 (les cellules concernées sont lues vides)")
+                        .at_line(line)
+                        .hint("Enregistrez le fichier en « CSV UTF-8 (délimité par des points-virgules) »."),
+                );
+            }
+            f(Row { line, record: &record, positions: &self.positions }, diagnostics);
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n > 1 { "s" } else { "" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_matched_without_case_accents_or_punctuation() {
+        assert_eq!(normalise_header("Heures apprenants"), "heuresapprenants");
+        assert_eq!(normalise_header("heures_apprenants"), "heuresapprenants");
+        assert_eq!(normalise_header("Élément d'OTP"), "elementdotp");
+        assert_eq!(normalise_header("PÉRIMÈTRE"), "perimetre");
+    }
+
+    #[test]
+    fn a_missing_column_lists_what_was_found() {
+        const DEFS: &[ColumnDef] = &[
+            ColumnDef { name: "objet", aliases: &[], required: true },
+            ColumnDef { name: "code", aliases: &[], required: true },
+        ];
+        let err = Table::open(b"objet;libelle\nX;Y\n", InputFile::Correspondance, DEFS).err().unwrap();
+        assert_eq!(err.code, Code::F002);
+        assert!(err.message.contains("code"), "{}", err.message);
+        assert!(err.message.contains("objet, libelle"), "{}", err.message);
+        let err = Table::open(b"  \n", InputFile::Correspondance, DEFS).err().unwrap();
+        assert_eq!(err.code, Code::F001);
+    }
+}
