@@ -191,6 +191,24 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
+/// The catalogue as the Markdown table of `docs/diagnostics.md` (kept equal by a test).
+pub fn catalogue_markdown() -> String {
+    let mut out = String::from(
+        "# Codes de diagnostic\n\n\
+         Liste générée depuis `src/diagnostic.rs` (un test vérifie qu'elle est à jour). Chaque\n\
+         diagnostic donne aussi le fichier, la ligne, ce qui a été trouvé, ce qui était attendu et\n\
+         comment corriger. Une **erreur** rend faux ou incomplet un résultat (le message dit\n\
+         lequel) ; un **avertissement** signale une donnée douteuse utilisée comme documenté ; une\n\
+         **info** est un constat.\n\n\
+         | code | gravité | signification | référence |\n|---|---|---|---|\n",
+    );
+    for code in CATALOGUE {
+        let info = code.info();
+        out.push_str(&format!("| `{}` | {} | {} | {} |\n", info.code, info.severity.label(), info.title, info.reference));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

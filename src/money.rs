@@ -39,6 +39,11 @@ impl Amount {
     /// space or narrow no-break space between thousands), `1.234,56`, `1,234.56`, a leading `-`
     /// or `+`, or SAP's trailing minus `100,20-`. At most two decimals.
     pub fn parse(text: &str) -> Result<Amount, AmountError> {
+        Amount::parse_bytes(text.as_bytes())
+    }
+
+    /// [`Amount::parse`] on the bytes of a UTF-8 cell.
+    pub fn parse_bytes(text: &[u8]) -> Result<Amount, AmountError> {
         parse_fixed(text, 2, MAX_LINE_CENTS.unsigned_abs()).map(Amount)
     }
 }
@@ -119,7 +124,7 @@ impl Weight {
     /// Parses a driver value in the same notations as amounts, with at most six decimals.
     /// A negative value is reported as such so that the caller can say so (`I001`).
     pub fn parse(text: &str) -> Result<Weight, WeightError> {
-        match parse_fixed(text, WEIGHT_DECIMALS, MAX_WEIGHT_UNITS * WEIGHT_UNIT) {
+        match parse_fixed(text.as_bytes(), WEIGHT_DECIMALS, MAX_WEIGHT_UNITS * WEIGHT_UNIT) {
             Ok(v) if v < 0 => Err(WeightError::Negative),
             Ok(v) => Ok(Weight(v.unsigned_abs())),
             Err(e) => Err(WeightError::Invalid(e)),
@@ -182,55 +187,57 @@ pub enum WeightError {
 
 /// Parses a decimal number in the French and SAP notations into an integer scaled by
 /// `10^decimals`, refusing more decimals than that and magnitudes above `max_abs`.
-fn parse_fixed(text: &str, decimals: u32, max_abs: u64) -> Result<i64, AmountError> {
-    let mut s = text.trim_matches(|c: char| c.is_whitespace());
-    if s.is_empty() {
-        return Err(AmountError::Empty);
-    }
-    let mut negative = false;
-    if let Some(rest) = s.strip_suffix('-') {
-        negative = true;
-        s = rest.trim_end();
-    }
-    if let Some(rest) = s.strip_prefix('-') {
-        if negative {
-            return Err(AmountError::NotANumber);
-        }
-        negative = true;
-        s = rest.trim_start();
-    } else if let Some(rest) = s.strip_prefix('+') {
-        s = rest.trim_start();
-    }
-    // Keep digits and separators; thousands spaces (incl. U+00A0, U+202F) are dropped.
-    let mut cleaned = [0u8; 40];
+///
+/// Works on bytes without allocating: it runs once per amount cell of the ledger.
+fn parse_fixed(text: &[u8], decimals: u32, max_abs: u64) -> Result<i64, AmountError> {
+    // Keep digits and separators; thousands spaces (incl. U+00A0, U+202F in UTF-8) are dropped;
+    // a sign may lead, or trail as SAP writes it.
+    let mut buf = [0u8; 40];
     let mut len = 0;
-    for c in s.chars() {
-        let b = match c {
-            '0'..='9' | ',' | '.' => c as u8,
-            ' ' | '\u{a0}' | '\u{202f}' | '\'' => continue,
+    let mut negative = false;
+    let mut trailing = false;
+    let mut i = 0;
+    while i < text.len() {
+        match text[i] {
+            b @ (b'0'..=b'9' | b',' | b'.') => {
+                if trailing {
+                    return Err(AmountError::NotANumber);
+                }
+                if len == buf.len() {
+                    return Err(AmountError::TooLarge);
+                }
+                buf[len] = b;
+                len += 1;
+            }
+            b' ' | b'\t' | b'\'' | b'\r' | b'\n' => {}
+            0xC2 if text.get(i + 1) == Some(&0xA0) => i += 1,
+            0xE2 if text.get(i + 1..i + 3) == Some(&[0x80, 0xAF][..]) => i += 2,
+            b'-' if !negative => {
+                negative = true;
+                trailing = len > 0;
+            }
+            b'+' if len == 0 && !negative => {}
             _ => return Err(AmountError::NotANumber),
-        };
-        if len == cleaned.len() {
-            return Err(AmountError::TooLarge);
         }
-        cleaned[len] = b;
-        len += 1;
+        i += 1;
     }
-    let cleaned = &cleaned[..len];
+    let cleaned = &buf[..len];
+    if cleaned.is_empty() {
+        return Err(if negative { AmountError::NotANumber } else { AmountError::Empty });
+    }
     // The decimal separator is the last `,` or `.` when the other one appears before it
-    // (`1.234,56`, `1,234.56`), or the only separator kind otherwise.
+    // (`1.234,56`, `1,234.56`), or the only separator otherwise (a comma is never a thousands
+    // separator on its own: `1,234` has three decimals).
+    let is_sep = |b: &u8| *b == b',' || *b == b'.';
     let commas = cleaned.iter().filter(|&&b| b == b',').count();
     let dots = cleaned.iter().filter(|&&b| b == b'.').count();
     let decimal_pos = match (commas, dots) {
         (0, 0) => None,
-        (1, 0) => cleaned.iter().position(|&b| b == b','),
-        (0, 1) => cleaned.iter().position(|&b| b == b'.'),
+        (1, 0) | (0, 1) => cleaned.iter().position(is_sep),
         (0, _) | (_, 0) => return Err(AmountError::NotANumber),
         _ => {
-            let last = cleaned.iter().rposition(|&b| b == b',' || b == b'.');
-            let last = last.ok_or(AmountError::NotANumber)?;
-            let sep = cleaned[last];
-            if cleaned[..last].contains(&sep) || cleaned[last + 1..].iter().any(|&b| b == b',' || b == b'.') {
+            let last = cleaned.iter().rposition(is_sep).ok_or(AmountError::NotANumber)?;
+            if cleaned[..last].contains(&cleaned[last]) {
                 return Err(AmountError::NotANumber);
             }
             Some(last)
@@ -240,17 +247,16 @@ fn parse_fixed(text: &str, decimals: u32, max_abs: u64) -> Result<i64, AmountErr
         Some(p) => (&cleaned[..p], &cleaned[p + 1..]),
         None => (cleaned, &[][..]),
     };
+    if frac_part.iter().any(is_sep) {
+        return Err(AmountError::NotANumber);
+    }
     // A separator left in the integer part groups thousands: groups of exactly three digits.
-    let mut groups = int_part.split(|b| !b.is_ascii_digit());
+    let mut groups = int_part.split(is_sep);
     let first = groups.next().unwrap_or_default();
     if int_part.len() > first.len() && (first.is_empty() || first.len() > 3 || groups.any(|g| g.len() != 3)) {
         return Err(AmountError::NotANumber);
     }
-    let int_digits: Vec<u8> = int_part.iter().copied().filter(u8::is_ascii_digit).collect();
-    if int_digits.is_empty() && frac_part.is_empty() {
-        return Err(AmountError::NotANumber);
-    }
-    if !frac_part.iter().all(u8::is_ascii_digit) {
+    if int_part.is_empty() && frac_part.is_empty() {
         return Err(AmountError::NotANumber);
     }
     let frac_digits = frac_part.iter().rev().skip_while(|&&b| b == b'0').count();
@@ -258,17 +264,12 @@ fn parse_fixed(text: &str, decimals: u32, max_abs: u64) -> Result<i64, AmountErr
         return Err(AmountError::TooManyDecimals);
     }
     let mut value: u64 = 0;
-    for &d in &int_digits {
+    let digits = int_part.iter().filter(|b| b.is_ascii_digit()).copied();
+    let fraction = (0..decimals as usize).map(|i| frac_part.get(i).copied().unwrap_or(b'0'));
+    for d in digits.chain(fraction) {
         value = value
             .checked_mul(10)
             .and_then(|v| v.checked_add(u64::from(d - b'0')))
-            .ok_or(AmountError::TooLarge)?;
-    }
-    for i in 0..decimals as usize {
-        let d = frac_part.get(i).map_or(0, |&b| b - b'0');
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(d)))
             .ok_or(AmountError::TooLarge)?;
     }
     if value > max_abs {
@@ -347,6 +348,12 @@ mod tests {
         assert_eq!(a("-5-"), Err(AmountError::NotANumber));
         assert_eq!(a("1000000000,00"), Err(AmountError::TooLarge));
         assert_eq!(a("999999999,99"), Ok(99_999_999_999));
+        assert_eq!(a("- 12,50"), Ok(-1250));
+        assert_eq!(a("12,50 -"), Ok(-1250));
+        assert_eq!(a("1 2,5"), Ok(1250), "stray spaces are thousands spaces");
+        assert_eq!(a("-"), Err(AmountError::NotANumber));
+        assert_eq!(a(","), Err(AmountError::NotANumber));
+        assert_eq!(a("12 €"), Err(AmountError::NotANumber));
     }
 
     #[test]

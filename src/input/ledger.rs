@@ -254,8 +254,9 @@ impl LedgerReader {
             ledger.unreadable.add(line, Amount::ZERO);
             return;
         };
-        let account_text = row.get(COMPTE);
-        if !account_text.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        let account_bytes = row.raw(COMPTE).unwrap_or_default();
+        if account_bytes.is_empty() || !account_bytes.iter().all(u8::is_ascii_digit) {
+            let account_text = String::from_utf8_lossy(account_bytes);
             diags.push(
                 Diagnostic::new(
                     Code::F006,
@@ -264,7 +265,7 @@ impl LedgerReader {
                 )
                 .at_line(line)
                 .in_column("compte")
-                .hint("Le compte doit commencer par le chiffre de sa classe (6 charges, 7 produits, 86/87)."),
+                .hint("Le compte s'écrit en chiffres seulement, à partir de sa classe (6 charges, 7 produits, 86/87)."),
             );
             ledger.unreadable.add(line, net);
             return;
@@ -272,28 +273,24 @@ impl LedgerReader {
         let date_text = row.get(DATE);
         let date = if date_text.is_empty() { None } else { Date::parse(date_text) };
         if !date_text.is_empty() && date.is_none() {
-            let dropped = self.period.is_set();
+            // A line whose date cannot be read is set aside like any unreadable line: an export
+            // that garbles a date may have garbled the rest.
             diags.push(
                 Diagnostic::new(
                     Code::F005,
                     InputFile::GrandLivre,
-                    format!(
-                        "date « {date_text} » invalide : AAAAMMJJ, JJ/MM/AAAA ou AAAA-MM-JJ attendu{}",
-                        if dropped { " ; ligne écartée (filtre de période)" } else { "" }
-                    ),
+                    format!("date « {date_text} » invalide : AAAAMMJJ, JJ/MM/AAAA ou AAAA-MM-JJ attendu ; ligne écartée"),
                 )
                 .at_line(line)
                 .in_column("date")
                 .hint("Corrigez la date de la ligne dans l'export."),
             );
-            if dropped {
-                ledger.unreadable.add(line, net);
-                return;
-            }
+            ledger.unreadable.add(line, net);
+            return;
         }
-        let account = ledger.accounts.id(row.raw(COMPTE).unwrap_or_default());
+        let account = ledger.accounts.id(account_bytes);
         if account as usize == self.account_nature.len() {
-            self.account_nature.push(Nature::of_account(account_text));
+            self.account_nature.push(Nature::of_account(ledger.accounts.name(account)));
         }
         let Some(nature) = self.account_nature[account as usize] else {
             ledger.out_of_scope.add(line, net);
@@ -369,13 +366,14 @@ impl LedgerReader {
 fn net_amount(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Option<Amount> {
     let line = row.line;
     let read = |role: usize, column: &str, diags: &mut Vec<Diagnostic>| -> Option<Option<Amount>> {
-        let text = row.get(role);
-        if text.is_empty() {
+        let bytes = row.raw(role).unwrap_or_default();
+        if bytes.is_empty() {
             return Some(None);
         }
-        match Amount::parse(text) {
+        match Amount::parse_bytes(bytes) {
             Ok(a) => Some(Some(a)),
             Err(e) => {
+                let text = String::from_utf8_lossy(bytes);
                 diags.push(
                     Diagnostic::new(
                         Code::F003,

@@ -209,7 +209,45 @@ impl Mappings {
                 }
             }
         }
+        for row in objects.values() {
+            check_attributes(row, &mut diagnostics);
+        }
         Ok((Mappings { objects, invalid, lines }, diagnostics))
+    }
+}
+
+/// Attributes that mean nothing for the object's code are ignored, and said so.
+fn check_attributes(row: &MappingRow, diagnostics: &mut Vec<Diagnostic>) {
+    let book = rulebook();
+    let activity = row.code.activity();
+    if let (Some(c), true) = (&row.certification, activity != Some(book.apprenticeship())) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::M008,
+                InputFile::Correspondance,
+                format!("objet « {} » ({}) : certification « {c} » ignorée, seules les activités B01 sont suivies par certification", row.object, row.code),
+            )
+            .at_line(row.line)
+            .in_column("certification")
+            .hint("Videz la cellule, ou rattachez l'objet à B01 s'il relève de l'apprentissage."),
+        );
+    }
+    if let (Some(f), false) = (row.family, book.is_pool(row.code)) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::M009,
+                InputFile::Correspondance,
+                format!(
+                    "objet « {} » ({}) : clé « {} » ignorée, ses charges sont directes (seuls les objets de l'axe D et A11, B11, C11 sont répartis)",
+                    row.object,
+                    row.code,
+                    f.label()
+                ),
+            )
+            .at_line(row.line)
+            .in_column("cle")
+            .hint("Videz la cellule, ou rattachez l'objet à une fonction support (axe D)."),
+        );
     }
 }
 

@@ -1,0 +1,152 @@
+//! Properties that must hold for any input: every split conserves its amount to the cent, the
+//! control identity of spec §4.11 always holds, and results do not depend on line order.
+
+use cma_analytique::money::{Amount, split};
+use cma_analytique::report::Document;
+use cma_analytique::{Inputs, Options, run};
+use proptest::prelude::*;
+
+const SITES: &[&str] = &["", "Nord", "Sud"];
+const CODES: &[&str] = &[
+    "A01", "A0301", "A05", "A10", "A11", "B01", "B0101", "B02", "B03", "B04", "B11", "C01", "C05", "C11", "D01", "D02",
+    "D03", "D05", "D0609", "D08", "D1001", "D1002", "Z99",
+];
+const ACCOUNTS: &[&str] = &[
+    "641100", "606100", "613200", "615200", "625100", "681100", "661000", "671000", "706000", "741000", "860000",
+    "870000", "401000", "512000",
+];
+const CERTIFICATIONS: &[&str] = &["", "RNCP1", "RNCP2", "CAP3"];
+const CLES: &[&str] = &["", "", "", "support", "locaux", "vehicules", "gouvernance"];
+const DRIVER_CODES: &[&str] = &["A01", "A05", "A11", "B01", "B02", "B04", "B11", "C01", "C11", "D03"];
+
+fn pick(list: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
+    proptest::sample::select(list)
+}
+
+prop_compose! {
+    fn ledger_line()(account in pick(ACCOUNTS), object in 0..24usize, cents in -5_000_000i64..5_000_000,
+                     certification in pick(CERTIFICATIONS)) -> String {
+        let amount = Amount::from_cents(cents.abs()).to_string().replace('.', ",");
+        let (debit, credit) = if cents >= 0 { (amount, String::new()) } else { (String::new(), amount) };
+        format!("{account};O{object};{debit};{credit};{certification}")
+    }
+}
+
+prop_compose! {
+    fn mapping_line()(object in 0..20usize, code in pick(CODES), site in pick(SITES),
+                      certification in pick(CERTIFICATIONS), cle in pick(CLES)) -> String {
+        format!("O{object};{code};{site};{certification};{cle}")
+    }
+}
+
+prop_compose! {
+    fn driver_line()(kind in 0..4usize, site in pick(SITES), code in pick(DRIVER_CODES),
+                     side in pick(&["formation", "cma"]), certification in pick(CERTIFICATIONS),
+                     value in 0u32..5000, decimals in 0u32..100) -> String {
+        let value = format!("{value},{decimals:02}");
+        match kind {
+            0 => format!("etp;{site};{code};;;{value}"),
+            1 => format!("surface;{site};;{side};;{value}"),
+            2 => format!("vehicules;{site};;{side};;{value}"),
+            _ => format!("heures_apprenants;{site};{code};;{certification};{value}"),
+        }
+    }
+}
+
+fn files(ledger: &[String], mapping: &[String], drivers: &[String]) -> (String, String, String) {
+    (
+        format!("compte;objet;debit;credit;certification\n{}\n", ledger.join("\n")),
+        format!("objet;code;site;certification;cle\n{}\n", mapping.join("\n")),
+        format!("inducteur;site;code;perimetre;certification;valeur\n{}\n", drivers.join("\n")),
+    )
+}
+
+fn document(ledger: &str, mapping: &str, drivers: &str) -> (Document, cma_analytique::allocate::Control) {
+    let outcome = run(
+        Inputs { ledger: ledger.as_bytes(), mapping: mapping.as_bytes(), drivers: drivers.as_bytes() },
+        Options::default(),
+    );
+    let allocation = outcome.allocation.expect("canonical files are always readable");
+    (Document::new(&allocation, &outcome.diagnostics), allocation.control)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_split_conserves_its_amount(total in -10_000_000_000i64..10_000_000_000,
+                                      weights in proptest::collection::vec(0u128..1_000_000_000_000, 1..40)) {
+        let total = Amount::from_cents(total);
+        match split(total, &weights) {
+            Some(parts) => {
+                prop_assert_eq!(parts.iter().copied().sum::<Amount>(), total);
+                let sum: u128 = weights.iter().sum();
+                for (part, w) in parts.iter().zip(&weights) {
+                    // Each part is its exact share rounded down or up by less than one cent.
+                    let exact = i128::from(total.cents().abs()) * (*w as i128);
+                    let got = i128::from(part.cents().abs()) * (sum as i128);
+                    prop_assert!((got - exact).abs() < sum as i128, "part {part} weight {w}");
+                    prop_assert!(total.cents() == 0 || part.cents() == 0 || part.cents().signum() == total.cents().signum());
+                }
+            }
+            None => prop_assert!(weights.iter().all(|&w| w == 0)),
+        }
+    }
+
+    #[test]
+    fn the_control_identity_always_holds(ledger in proptest::collection::vec(ledger_line(), 0..60),
+                                         mapping in proptest::collection::vec(mapping_line(), 0..30),
+                                         drivers in proptest::collection::vec(driver_line(), 0..30)) {
+        let (l, m, d) = files(&ledger, &mapping, &drivers);
+        let (doc, control) = document(&l, &m, &d);
+        prop_assert!(control.balances(), "{control:?}");
+        // The same identities read from the published document.
+        let sum = |it: &mut dyn Iterator<Item = Amount>| it.sum::<Amount>();
+        let full_costs = sum(&mut doc.activites.iter().map(|a| a.cout_complet));
+        prop_assert_eq!(full_costs, doc.controle.charges_reparties);
+        let unallocated = sum(&mut doc.pools.iter().map(|p| p.non_reparti));
+        prop_assert_eq!(unallocated, doc.controle.charges_non_reparties);
+        prop_assert_eq!(doc.controle.charges,
+            doc.controle.charges_reparties + doc.controle.charges_non_reparties + doc.controle.charges_non_rattachees);
+        let products = sum(&mut doc.activites.iter().map(|a| a.produits)) + sum(&mut doc.pools.iter().map(|p| p.produits))
+            + doc.controle.produits_non_rattaches;
+        prop_assert_eq!(products, doc.controle.produits);
+        // Every pool is split exactly: level-1 shares and what stayed unallocated make the pool.
+        for p in &doc.pools {
+            prop_assert!(p.non_reparti == p.montant || p.formation + p.cma == p.montant, "{p:?}");
+        }
+        // B01 is the sum of its certifications.
+        let b01 = doc.activites.iter().find(|a| a.code == "B01").map_or(Amount::ZERO, |a| a.cout_complet);
+        prop_assert_eq!(sum(&mut doc.certifications.iter().map(|c| c.cout_complet)), b01);
+    }
+
+    #[test]
+    fn results_do_not_depend_on_line_order(ledger in proptest::collection::vec(ledger_line(), 1..40),
+                                           mapping in proptest::collection::vec(mapping_line(), 0..20),
+                                           drivers in proptest::collection::vec(driver_line(), 0..20),
+                                           seed in any::<u64>()) {
+        let (l, m, d) = files(&ledger, &mapping, &drivers);
+        let (doc, _) = document(&l, &m, &d);
+        let mut shuffled = ledger.clone();
+        // A deterministic permutation from the seed (no randomness inside the core).
+        let n = shuffled.len();
+        let mut state = seed | 1;
+        for i in (1..n).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            shuffled.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        let (l2, _, _) = files(&shuffled, &mapping, &drivers);
+        let (doc2, _) = document(&l2, &m, &d);
+        let strip = |doc: &Document| {
+            let mut v = serde_json::to_value(doc).unwrap();
+            // Line numbers in diagnostics move with the lines; everything else must not.
+            v.as_object_mut().unwrap().remove("diagnostics");
+            v
+        };
+        prop_assert_eq!(strip(&doc), strip(&doc2));
+        let codes = |doc: &Document| doc.diagnostics.iter().map(|d| d.code.clone()).collect::<std::collections::BTreeSet<_>>();
+        prop_assert_eq!(codes(&doc), codes(&doc2));
+    }
+}

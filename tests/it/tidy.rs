@@ -1,0 +1,124 @@
+//! Style invariants of ARCHITECTURE.md, checked on the source tree (after rust-analyzer's
+//! tidy.rs): every file says what it is, floats and JavaScript stay out of the core, no test is
+//! skipped, and the generated documentation is up to date.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else { return out };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The code of a file without its comments (good enough for the words we look for).
+fn code_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().map(|(i, l)| (i + 1, l.split("//").next().unwrap_or(""))).filter(|(_, l)| !l.trim().is_empty())
+}
+
+#[test]
+fn every_source_file_opens_with_a_module_comment() {
+    let bad: Vec<String> = rust_files(&root().join("src"))
+        .into_iter()
+        .chain(rust_files(&root().join("tests")))
+        .filter(|p| !fs::read_to_string(p).unwrap().starts_with("//!"))
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(bad.is_empty(), "files without a leading //! comment: {bad:?}");
+}
+
+#[test]
+fn no_floats_in_the_core() {
+    let mut found = Vec::new();
+    for path in rust_files(&root().join("src")) {
+        let text = fs::read_to_string(&path).unwrap();
+        for (n, line) in code_lines(&text) {
+            let words = line.split(|c: char| !c.is_alphanumeric() && c != '_');
+            if words.into_iter().any(|w| w == "f32" || w == "f64") {
+                found.push(format!("{}:{n}", path.display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "floats near money: {found:?}");
+}
+
+#[test]
+fn javascript_crates_only_in_the_wasm_facade() {
+    let mut found = Vec::new();
+    for path in rust_files(&root().join("src")) {
+        if path.components().any(|c| c.as_os_str().to_string_lossy().starts_with("wasm")) {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        for (n, line) in code_lines(&text) {
+            if ["wasm_bindgen", "js_sys", "web_sys", "gloo", "serde_wasm_bindgen"].iter().any(|w| line.contains(w)) {
+                found.push(format!("{}:{n}", path.display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "JavaScript boundary outside src/wasm: {found:?}");
+}
+
+#[test]
+fn the_core_never_reads_the_clock_nor_randomness() {
+    let mut found = Vec::new();
+    for path in rust_files(&root().join("src")) {
+        if path.ends_with("main.rs") {
+            continue; // the CLI is the host: it may give today's date to the core
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        for (n, line) in code_lines(&text) {
+            let line = line.replace("FxHashMap", "");
+            if ["SystemTime", "Instant::now", "rand::", "HashMap<", "HashSet<"].iter().any(|w| line.contains(w)) {
+                found.push(format!("{}:{n}: {}", path.display(), line.trim()));
+            }
+        }
+    }
+    // FxHashMap (deterministic hashing) is used for interning only, never on an output path.
+    assert!(found.is_empty(), "clock, randomness or std hash maps in the core: {found:?}");
+}
+
+#[test]
+fn no_skipped_or_panic_expecting_tests_and_no_grab_bag_modules() {
+    let mut found = Vec::new();
+    for path in rust_files(&root().join("src")).into_iter().chain(rust_files(&root().join("tests"))) {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name == "utils.rs" || name == "helpers.rs" {
+            found.push(path.display().to_string());
+        }
+        if path.ends_with("tidy.rs") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        for (n, line) in code_lines(&text) {
+            if line.contains("#[ignore") || line.contains("should_panic") || line.contains("unsafe ") {
+                found.push(format!("{}:{n}", path.display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn the_diagnostics_catalogue_page_is_up_to_date() {
+    let path = root().join("docs/diagnostics.md");
+    let expected = cma_analytique::diagnostic::catalogue_markdown();
+    let actual = fs::read_to_string(&path).unwrap_or_default();
+    if actual != expected {
+        fs::write(&path, &expected).unwrap();
+        panic!("docs/diagnostics.md was out of date and has been regenerated: review and commit it");
+    }
+}
