@@ -7,6 +7,7 @@
 pub mod drivers;
 pub mod ledger;
 pub mod mapping;
+pub mod role;
 pub mod table;
 
 pub use drivers::{DriverRow, Drivers};

@@ -61,7 +61,7 @@ pub fn normalise_header(text: &str) -> String {
             'ù' | 'û' | 'ü' | 'ú' => Some('u'),
             'ç' => Some('c'),
             'œ' => Some('o'),
-            ' ' | '_' | '-' | '\'' | '’' | '.' | '\u{a0}' | '\u{feff}' => None,
+            ' ' | '_' | '-' | '\'' | '’' | '.' | '\u{a0}' | '\u{feff}' | '\r' | '\t' => None,
             c => Some(c),
         })
         .collect()
