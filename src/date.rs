@@ -40,6 +40,12 @@ impl Date {
         None
     }
 
+    /// The date of a spreadsheet serial number (days since 1899-12-30, the convention of Excel
+    /// from 1900-03-01 on and of LibreOffice).
+    pub fn from_excel_serial(days: i64) -> Option<Date> {
+        Date::new(1899, 12, 30)?.add_days(days)
+    }
+
     pub fn year(self) -> i32 {
         self.year
     }

@@ -91,6 +91,9 @@ catalogue! {
     F005 = "F005", Erreur, "date invalide", "spécification §2";
     F006 = "F006", Erreur, "numéro de compte invalide", "spécification §2.1";
     F007 = "F007", Avertissement, "financeur inconnu de l'annexe 4", "norme annexe 4";
+    F008 = "F008", Info, "encodage autre qu'UTF-8 détecté et converti", "spécification §2";
+    F009 = "F009", Avertissement, "encodages mêlés dans un même fichier", "spécification §2";
+    F010 = "F010", Avertissement, "colonne en double : seule la première est lue", "spécification §2";
     H001 = "H001", Info, "lignes hors périmètre analytique (ni classe 6, ni 7, ni 86, ni 87)", "spécification §2.1";
     H002 = "H002", Info, "lignes hors de la période demandée", "norme §V.e.i ; spécification §2.4";
     H003 = "H003", Avertissement, "lignes sans date gardées malgré le filtre de période", "spécification §2.4";

@@ -16,14 +16,14 @@ const HEURES: usize = 6;
 const APPRENANTS: usize = 7;
 
 pub const COLUMNS: &[ColumnDef] = &[
-    ColumnDef { name: "inducteur", aliases: &["type", "cle"], required: true },
-    ColumnDef { name: "site", aliases: &["etablissement"], required: false },
-    ColumnDef { name: "code", aliases: &["code national", "activite"], required: false },
-    ColumnDef { name: "perimetre", aliases: &["cote"], required: false },
-    ColumnDef { name: "certification", aliases: &["code certification", "rncp", "diplome"], required: false },
-    ColumnDef { name: "valeur", aliases: &["quantite", "nombre"], required: false },
-    ColumnDef { name: "heures", aliases: &["heures formation", "volume horaire"], required: false },
-    ColumnDef { name: "apprenants", aliases: &["apprentis", "nombre d'apprentis"], required: false },
+    ColumnDef { name: "inducteur", aliases: &[], required: true },
+    ColumnDef { name: "site", aliases: &[], required: false },
+    ColumnDef { name: "code", aliases: &[], required: false },
+    ColumnDef { name: "perimetre", aliases: &[], required: false },
+    ColumnDef { name: "certification", aliases: &[], required: false },
+    ColumnDef { name: "valeur", aliases: &[], required: false },
+    ColumnDef { name: "heures", aliases: &[], required: false },
+    ColumnDef { name: "apprenants", aliases: &[], required: false },
 ];
 
 /// One valid driver row.

@@ -27,13 +27,13 @@ const FINANCEUR: usize = 8;
 /// Columns of the ledger, in role order (libellé, pièce and journal are only shown in the
 /// drill-down, which re-reads the lines it needs).
 pub const COLUMNS: &[ColumnDef] = &[
-    ColumnDef { name: "compte", aliases: &["compte general", "numero de compte", "comptenum"], required: true },
-    ColumnDef { name: "objet", aliases: &["objet analytique", "eotp", "element d'otp", "centre de couts"], required: true },
+    ColumnDef { name: "compte", aliases: &[], required: true },
+    ColumnDef { name: "objet", aliases: &[], required: true },
     ColumnDef { name: "debit", aliases: &[], required: false },
     ColumnDef { name: "credit", aliases: &[], required: false },
     ColumnDef { name: "montant", aliases: &[], required: false },
     ColumnDef { name: "sens", aliases: &[], required: false },
-    ColumnDef { name: "date", aliases: &["date comptable", "ecrituredate"], required: false },
+    ColumnDef { name: "date", aliases: &[], required: false },
     ColumnDef { name: "certification", aliases: &[], required: false },
     ColumnDef { name: "financeur", aliases: &[], required: false },
     ColumnDef { name: "libelle", aliases: &[], required: false },

@@ -15,12 +15,12 @@ const RUBRIQUE: usize = 4;
 const CLE: usize = 5;
 
 pub const COLUMNS: &[ColumnDef] = &[
-    ColumnDef { name: "objet", aliases: &["objet analytique", "eotp", "element d'otp", "centre de couts"], required: true },
-    ColumnDef { name: "code", aliases: &["code national", "activite", "code activite"], required: true },
-    ColumnDef { name: "site", aliases: &["etablissement"], required: false },
-    ColumnDef { name: "certification", aliases: &["code certification", "rncp", "diplome"], required: false },
-    ColumnDef { name: "rubrique_fc", aliases: &["rubrique", "rubrique france competences"], required: false },
-    ColumnDef { name: "cle", aliases: &["cle de repartition", "famille"], required: false },
+    ColumnDef { name: "objet", aliases: &[], required: true },
+    ColumnDef { name: "code", aliases: &[], required: true },
+    ColumnDef { name: "site", aliases: &[], required: false },
+    ColumnDef { name: "certification", aliases: &[], required: false },
+    ColumnDef { name: "rubrique_fc", aliases: &[], required: false },
+    ColumnDef { name: "cle", aliases: &[], required: false },
 ];
 
 /// One valid line of the mapping.

@@ -8,6 +8,8 @@ pub mod drivers;
 pub mod ledger;
 pub mod mapping;
 pub mod role;
+pub mod sheet;
+pub mod source;
 pub mod table;
 
 pub use drivers::{DriverRow, Drivers};

@@ -1,12 +1,19 @@
-//! A delimited file with its columns recognised by role.
+//! A table file with its columns recognised by role.
 //!
-//! Canonical files are UTF-8 (a BOM is allowed) separated by `;`. Headers are matched without
-//! regard to case, accents, spaces, `_`, `-`, `'` or `.` against each role's names, so that
-//! `Heures apprenants`, `heures_apprenants` and `HEURES-APPRENANTS` are one column.
+//! The bytes are first decoded (`source`: encoding, separator, workbook sheet). Headers are
+//! matched without regard to case, accents, spaces, `_`, `-`, `'` or `.` against each column's
+//! canonical name and the aliases of the rulebook (`colonnes.tsv`), so that `Élément d'OTP`,
+//! `EOTP` and `objet` are one column.
 
+use std::borrow::Cow;
+use std::io::Cursor;
+
+use super::source::{self, Recognised};
 use crate::diagnostic::{Code, Diagnostic, InputFile};
+use crate::rulebook::rulebook;
 
-/// One column a reader knows: its canonical name (as in the templates) and other names.
+/// One column a reader knows: its canonical name (as in the templates), other names known in
+/// code (most live in the rulebook's `colonnes.tsv`), and an example value for the templates.
 #[derive(Debug, Clone, Copy)]
 pub struct ColumnDef {
     pub name: &'static str,
@@ -17,7 +24,11 @@ pub struct ColumnDef {
 /// A file whose header has been read: where each role's column is.
 pub struct Table<'a> {
     pub file: InputFile,
-    reader: csv::Reader<&'a [u8]>,
+    /// What the bytes were recognised as (format, encoding, separator, sheet).
+    pub recognised: Recognised,
+    reader: csv::Reader<Cursor<Cow<'a, [u8]>>>,
+    /// Findings of the decoding, given out with the first rows.
+    pending: Vec<Diagnostic>,
     /// Column index of each role of the definitions, in their order.
     positions: Vec<Option<usize>>,
     /// The header's cells as written, for messages.
@@ -53,6 +64,11 @@ impl<'t> Row<'t> {
 pub fn normalise_header(text: &str) -> String {
     text.chars()
         .flat_map(char::to_lowercase)
+        .flat_map(|c| match c {
+            'œ' => ['o', 'e'].into_iter().take(2),
+            'æ' => ['a', 'e'].into_iter().take(2),
+            c => [c, ' '].into_iter().take(1),
+        })
         .filter_map(|c| match c {
             'à' | 'â' | 'ä' | 'á' => Some('a'),
             'é' | 'è' | 'ê' | 'ë' => Some('e'),
@@ -60,7 +76,6 @@ pub fn normalise_header(text: &str) -> String {
             'ô' | 'ö' | 'ó' => Some('o'),
             'ù' | 'û' | 'ü' | 'ú' => Some('u'),
             'ç' => Some('c'),
-            'œ' => Some('o'),
             ' ' | '_' | '-' | '\'' | '’' | '.' | '\u{a0}' | '\u{feff}' | '\r' | '\t' => None,
             c => Some(c),
         })
@@ -68,59 +83,86 @@ pub fn normalise_header(text: &str) -> String {
 }
 
 impl<'a> Table<'a> {
-    /// Reads the header of `bytes` and finds every role of `defs`. A required role missing is
-    /// `F002` (listing the columns found); a file with no header is `F001`.
+    /// Decodes `bytes`, reads the header and finds every role of `defs`. A required role
+    /// missing is `F002` (listing the columns found); a file that is not a table, or has no
+    /// header, is `F001` (saying what was recognised).
     pub fn open(bytes: &'a [u8], file: InputFile, defs: &[ColumnDef]) -> Result<Table<'a>, Diagnostic> {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(Diagnostic::new(Code::F001, file, "le fichier est vide")
+        let decoded = source::decode(bytes, file, file.label())?;
+        let recognised = decoded.recognised;
+        if decoded.text.iter().all(u8::is_ascii_whitespace) {
+            return Err(Diagnostic::new(Code::F001, file, format!("le fichier est vide ({})", recognised.describe()))
                 .hint("Déposez l'export complet, avec sa ligne d'en-tête (voir les modèles)."));
         }
         let mut reader = csv::ReaderBuilder::new()
-            .delimiter(b';')
+            .delimiter(recognised.separator)
             .has_headers(false)
             .flexible(true)
-            .from_reader(bytes);
+            .from_reader(Cursor::new(decoded.text));
         let mut header_record = csv::ByteRecord::new();
         let has_header = reader.read_byte_record(&mut header_record).map_err(|e| {
-            Diagnostic::new(Code::F001, file, format!("en-tête illisible : {e}"))
-                .hint("Le fichier doit être un CSV séparé par des points-virgules, en UTF-8.")
+            Diagnostic::new(Code::F001, file, format!("en-tête illisible ({}) : {e}", recognised.describe()))
+                .hint("Le fichier doit être un tableau : une ligne d'en-tête puis une ligne par valeur.")
         })?;
         if !has_header {
             return Err(Diagnostic::new(Code::F001, file, "aucune ligne d'en-tête").at_line(1));
         }
+        let header_line = header_record.position().map_or(1, |p| p.line() as u32);
         let header: Vec<String> =
             header_record.iter().map(|c| String::from_utf8_lossy(c).trim().to_owned()).collect();
         let normalised: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
+        let mut pending = decoded.findings;
         let positions: Vec<Option<usize>> = defs
             .iter()
             .map(|d| {
-                std::iter::once(d.name)
+                let names: Vec<String> = std::iter::once(d.name)
                     .chain(d.aliases.iter().copied())
-                    .find_map(|name| normalised.iter().position(|h| *h == normalise_header(name)))
+                    .chain(rulebook().column_aliases(file.label(), d.name))
+                    .map(normalise_header)
+                    .collect();
+                let found: Vec<usize> = (0..normalised.len()).filter(|&i| names.contains(&normalised[i])).collect();
+                if found.len() > 1 {
+                    let cells: Vec<&str> = found.iter().map(|&i| header[i].as_str()).collect();
+                    pending.push(
+                        Diagnostic::new(
+                            Code::F010,
+                            file,
+                            format!(
+                                "plusieurs colonnes pour « {} » : {} ; seule la première (« {} ») est lue",
+                                d.name,
+                                cells.join(", "),
+                                cells[0]
+                            ),
+                        )
+                        .at_line(header_line)
+                        .hint("Supprimez ou renommez les colonnes en double."),
+                    );
+                }
+                found.first().copied()
             })
             .collect();
         let missing: Vec<&str> =
             defs.iter().zip(&positions).filter(|(d, p)| d.required && p.is_none()).map(|(d, _)| d.name).collect();
         if !missing.is_empty() {
             let expected: Vec<&str> = defs.iter().map(|d| d.name).collect();
+            let n = missing.len();
             return Err(Diagnostic::new(
                 Code::F002,
                 file,
                 format!(
-                    "colonne{} obligatoire{} absente{} : {} ; colonnes trouvées : {} ; colonnes attendues : {}",
-                    plural(missing.len()),
-                    plural(missing.len()),
-                    plural(missing.len()),
+                    "colonne{} obligatoire{} absente{} : {} ; colonnes trouvées ({}) : {} ; colonnes attendues : {}",
+                    plural(n),
+                    plural(n),
+                    plural(n),
                     missing.join(", "),
+                    recognised.describe(),
                     if header.iter().all(String::is_empty) { "(aucune)".to_owned() } else { header.join(", ") },
                     expected.join(", "),
                 ),
             )
-            .at_line(1)
-            .hint("Renommez la colonne dans l'en-tête ou partez du modèle ; le séparateur doit être « ; »."));
+            .at_line(header_line)
+            .hint("Renommez la colonne dans l'en-tête (les noms reconnus sont dans la documentation) ou partez du modèle."));
         }
-        Ok(Table { file, reader, positions, header, non_utf8_reported: false })
+        Ok(Table { file, recognised, reader, pending, positions, header, non_utf8_reported: false })
     }
 
     /// Whether the file has a column for a role.
@@ -131,6 +173,7 @@ impl<'a> Table<'a> {
     /// Calls `f` on every data row. Rows with more cells than the header (unless the extra cells
     /// are empty) or fewer are `F004` and skipped; unreadable CSV is `F001` at its line.
     pub fn for_each_row(&mut self, diagnostics: &mut Vec<Diagnostic>, mut f: impl FnMut(Row<'_>, &mut Vec<Diagnostic>)) {
+        diagnostics.append(&mut self.pending);
         let mut record = csv::ByteRecord::new();
         let width = self.header.len();
         loop {
@@ -160,16 +203,19 @@ impl<'a> Table<'a> {
                         format!("{} champs trouvés, {} attendus (comme l'en-tête) ; ligne écartée", record.len(), width),
                     )
                     .at_line(line)
-                    .hint("Un « ; » en trop ou en moins, ou un texte contenant « ; » sans guillemets."),
+                    .hint(format!(
+                        "Un séparateur ({}) en trop ou en moins, un texte le contenant sans guillemets, ou un fichier tronqué.",
+                        source::separator_name(self.recognised.separator)
+                    )),
                 );
                 continue;
             }
             if !self.non_utf8_reported && std::str::from_utf8(record.as_slice()).is_err() {
                 self.non_utf8_reported = true;
                 diagnostics.push(
-                    Diagnostic::new(Code::F001, self.file, "texte qui n'est pas de l'UTF-8 (les cellules concernées sont lues vides)")
+                    Diagnostic::new(Code::F001, self.file, "octets invalides dans le texte (les cellules concernées sont lues vides)")
                         .at_line(line)
-                        .hint("Enregistrez le fichier en « CSV UTF-8 (délimité par des points-virgules) »."),
+                        .hint("Réenregistrez le fichier en « CSV UTF-8 (délimité par des points-virgules) »."),
                 );
             }
             f(Row { line, record: &record, positions: &self.positions }, diagnostics);

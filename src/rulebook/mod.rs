@@ -263,6 +263,8 @@ pub struct Rulebook {
     pub financers: Vec<Financer>,
     pub calendar: Vec<CampaignStep>,
     parameters: BTreeMap<String, String>,
+    /// (file, canonical column, alias), sorted.
+    pub column_aliases: Vec<(String, String, String)>,
 }
 
 const NOMENCLATURE: &str = include_str!("nomenclature-v10.tsv");
@@ -277,6 +279,7 @@ const POOL_HEADINGS: &str = include_str!("rubriques-pools.tsv");
 const FINANCERS: &str = include_str!("financeurs.tsv");
 const CALENDAR: &str = include_str!("calendrier.tsv");
 const PARAMETERS: &str = include_str!("parametres.tsv");
+const COLUMNS: &str = include_str!("colonnes.tsv");
 
 /// Every data file with its name, for the integrity tests and the documentation.
 pub const FILES: &[(&str, &str)] = &[
@@ -292,6 +295,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("financeurs.tsv", FINANCERS),
     ("calendrier.tsv", CALENDAR),
     ("parametres.tsv", PARAMETERS),
+    ("colonnes.tsv", COLUMNS),
 ];
 
 /// The rulebook, parsed on first use.
@@ -395,6 +399,8 @@ impl Rulebook {
             })
             .collect::<Result<Vec<_>, String>>()?;
         let parameters = rows(PARAMETERS).map(|r| (cell(&r, 0).to_owned(), cell(&r, 1).to_owned())).collect();
+        let column_aliases =
+            rows(COLUMNS).map(|r| (cell(&r, 0).to_owned(), cell(&r, 1).to_owned(), cell(&r, 2).to_owned())).collect();
         Ok(Rulebook {
             nomenclature,
             corrections,
@@ -408,6 +414,7 @@ impl Rulebook {
             financers,
             calendar,
             parameters,
+            column_aliases,
         })
     }
 
@@ -489,6 +496,11 @@ impl Rulebook {
 
     pub fn financer(&self, code: &str) -> Option<&Financer> {
         self.financers.iter().find(|f| f.code == code)
+    }
+
+    /// Other names of a column of a file (`grand-livre`, `objet`) → `EOTP`, `élément d'OTP`…
+    pub fn column_aliases<'a>(&'a self, file: &'a str, column: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.column_aliases.iter().filter(move |(f, c, _)| f == file && c == column).map(|(_, _, a)| a.as_str())
     }
 
     pub fn parameter(&self, name: &str) -> Option<&str> {
@@ -618,6 +630,28 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), 8, "rubriques uniques");
+    }
+
+    #[test]
+    fn column_aliases_are_unambiguous_and_name_known_columns() {
+        use crate::input::role::Role;
+        use crate::input::table::normalise_header;
+        let book = rulebook();
+        let mut seen: BTreeMap<(String, String), String> = BTreeMap::new();
+        for role in Role::ALL {
+            for def in role.columns() {
+                seen.insert((role.label().to_owned(), normalise_header(def.name)), def.name.to_owned());
+            }
+        }
+        for (file, column, alias) in &book.column_aliases {
+            let role = Role::ALL.into_iter().find(|r| r.label() == file).unwrap_or_else(|| panic!("fichier {file}"));
+            assert!(role.columns().iter().any(|d| d.name == column), "{file}: colonne {column}");
+            let key = (file.clone(), normalise_header(alias));
+            if let Some(other) = seen.insert(key, column.clone()) {
+                panic!("{file}: « {alias} » désigne à la fois {other} et {column}");
+            }
+        }
+        assert!(book.column_aliases("grand-livre", "objet").any(|a| a == "élément d'OTP"));
     }
 
     #[test]

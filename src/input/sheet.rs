@@ -1,0 +1,143 @@
+//! Workbooks (XLSX, XLS, ODS) read with calamine and turned into `;`-separated UTF-8 text, one
+//! line per sheet row, so that every reader sees one shape and line numbers are the sheet's row
+//! numbers.
+//!
+//! This file holds the crate's only floating-point value: a spreadsheet stores numbers as binary
+//! doubles, and [`number_text`] turns one into the decimal text the user saw, once, here.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
+
+use super::table::normalise_header;
+use crate::date::Date;
+use crate::diagnostic::{Code, Diagnostic, InputFile};
+
+/// The kind of workbook the bytes start like, if any.
+pub fn workbook_kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        // XLSX and ODS are both ZIP archives; calamine tells them apart (and from other ZIPs).
+        let head = &bytes[..bytes.len().min(200)];
+        let ods = head.windows(34).any(|w| w == b"application/vnd.oasis.opendocument");
+        Some(if ods { "ODS" } else { "XLSX" })
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Some("XLS")
+    } else {
+        None
+    }
+}
+
+/// The sheet named like the template (`grand-livre`, …) if there is one, else the first; as
+/// delimited text, with the name of the sheet read.
+pub fn to_delimited(bytes: &[u8], kind: &str, file: InputFile, template_sheet: &str) -> Result<(Vec<u8>, String), Diagnostic> {
+    let unreadable = |why: String| {
+        Diagnostic::new(Code::F001, file, why).hint("Ouvrez le fichier dans votre tableur et réenregistrez-le en XLSX ou en CSV.")
+    };
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        let what = if kind == "XLS" { "classeur XLS".to_owned() } else { "archive ZIP qui n'est pas un classeur lisible".to_owned() };
+        unreadable(format!("{what} (fichier tronqué ou d'un autre type ?) : {e}"))
+    })?;
+    let names = workbook.sheet_names();
+    let wanted = normalise_header(template_sheet);
+    let name = names.iter().find(|n| normalise_header(n) == wanted).or(names.first()).cloned();
+    let Some(name) = name else {
+        return Err(unreadable(format!("classeur {kind} sans aucune feuille")));
+    };
+    let range = workbook
+        .worksheet_range(&name)
+        .map_err(|e| unreadable(format!("classeur {kind} : feuille « {name} » illisible : {e}")))?;
+    let mut out = Vec::new();
+    let Some((first_row, _)) = range.start() else {
+        return Ok((out, name));
+    };
+    // Keep the sheet's row numbers as line numbers: one empty line per row above the range.
+    out.resize(first_row as usize, b'\n');
+    for row in range.rows() {
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                out.push(b';');
+            }
+            push_field(&mut out, &cell_text(cell));
+        }
+        out.push(b'\n');
+    }
+    Ok((out, name))
+}
+
+fn push_field(out: &mut Vec<u8>, text: &str) {
+    if text.bytes().any(|b| matches!(b, b';' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for b in text.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
+/// A cell as the text the user saw: numbers in decimal, dates as `AAAA-MM-JJ`.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => if *b { "VRAI" } else { "FAUX" }.to_owned(),
+        Data::DateTime(dt) => serial_date_text(dt.as_f64()).unwrap_or_else(|| dt.to_string()),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// The decimal text of a spreadsheet number: the shortest text that reads back as the same
+/// double, cut to six decimals when longer (binary noise such as `1234.5600000000002` of a sum
+/// computed in the sheet; spreadsheets keep 15 significant digits).
+#[allow(clippy::disallowed_types)] // tidy: spreadsheet-number-cell (the only float of the crate)
+fn number_text(value: f64) -> String {
+    if !value.is_finite() {
+        return "#NOMBRE!".to_owned();
+    }
+    let shortest = value.to_string();
+    match shortest.split_once('.') {
+        Some((_, decimals)) if decimals.len() > 6 => {
+            let rounded = format!("{value:.6}");
+            rounded.trim_end_matches('0').trim_end_matches('.').to_owned()
+        }
+        _ => shortest,
+    }
+}
+
+/// A date cell: its serial number of days since 1899-12-30 (the time of day is dropped).
+#[allow(clippy::disallowed_types, clippy::cast_possible_truncation)] // tidy: spreadsheet-number-cell
+fn serial_date_text(serial: f64) -> Option<String> {
+    if !(0.0..3_000_000.0).contains(&serial) {
+        return None;
+    }
+    Date::from_excel_serial(serial.floor() as i64).map(|d| d.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_become_the_decimals_the_user_saw() {
+        assert_eq!(number_text(1234.56), "1234.56");
+        assert_eq!(number_text(1234.5600000000002), "1234.56");
+        assert_eq!(number_text(-0.30000000000000004), "-0.3");
+        assert_eq!(number_text(45306.0), "45306");
+        assert_eq!(number_text(0.125), "0.125");
+        assert_eq!(number_text(1e15), "1000000000000000");
+        assert_eq!(number_text(12.345), "12.345", "three decimals stay three: the amount reader refuses them");
+    }
+
+    #[test]
+    fn date_cells_become_iso_dates() {
+        assert_eq!(serial_date_text(45306.0).as_deref(), Some("2024-01-15"));
+        assert_eq!(serial_date_text(45306.75).as_deref(), Some("2024-01-15"));
+        assert_eq!(serial_date_text(-1.0), None);
+    }
+}
