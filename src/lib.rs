@@ -13,6 +13,7 @@ pub mod input;
 pub mod money;
 pub mod report;
 pub mod rulebook;
+pub mod templates;
 
 use crate::allocate::Allocation;
 use crate::diagnostic::Diagnostic;

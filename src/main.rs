@@ -24,6 +24,11 @@ enum Command {
     Repartir(Files),
     /// Contrôle les fichiers et affiche les seuls diagnostics.
     Valider(Files),
+    /// Écrit les modèles de fichiers (CSV et XLSX, avec une ligne d'exemple) dans un dossier.
+    Modeles {
+        /// Dossier où écrire les modèles (créé s'il n'existe pas).
+        dossier: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -62,11 +67,36 @@ fn read(path: &Path, file: InputFile, unreadable: &mut Vec<Diagnostic>) -> Vec<u
     })
 }
 
+/// `modeles`: every template written to `folder`.
+fn write_templates(folder: &Path) -> ExitCode {
+    let files = match cma_analytique::templates::all() {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("cma-analytique : modèles impossibles à produire : {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(folder) {
+        eprintln!("cma-analytique : impossible de créer « {} » : {e}", folder.display());
+        return ExitCode::from(2);
+    }
+    for file in files {
+        let path = folder.join(&file.name);
+        if let Err(e) = std::fs::write(&path, &file.bytes) {
+            eprintln!("cma-analytique : impossible d'écrire « {} » : {e}", path.display());
+            return ExitCode::from(2);
+        }
+        println!("{}", path.display());
+    }
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (files, full) = match &cli.command {
         Command::Repartir(f) => (f, true),
         Command::Valider(f) => (f, false),
+        Command::Modeles { dossier } => return write_templates(dossier),
     };
     let mut unreadable = Vec::new();
     let ledger = read(&files.ledger, InputFile::GrandLivre, &mut unreadable);

@@ -8,6 +8,8 @@
 
 use rustc_hash::FxHashMap;
 
+use super::fec::{self, FecChecks};
+use super::source::Recognised;
 use super::table::{ColumnDef, Row, Table};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, InputFile};
@@ -28,7 +30,8 @@ const FINANCEUR: usize = 8;
 /// drill-down, which re-reads the lines it needs).
 pub const COLUMNS: &[ColumnDef] = &[
     ColumnDef { name: "compte", aliases: &[], required: true },
-    ColumnDef { name: "objet", aliases: &[], required: true },
+    // Required, but checked by the reader itself to give a FEC its own explanation.
+    ColumnDef { name: "objet", aliases: &[], required: false },
     ColumnDef { name: "debit", aliases: &[], required: false },
     ColumnDef { name: "credit", aliases: &[], required: false },
     ColumnDef { name: "montant", aliases: &[], required: false },
@@ -40,6 +43,9 @@ pub const COLUMNS: &[ColumnDef] = &[
     ColumnDef { name: "piece", aliases: &[], required: false },
     ColumnDef { name: "journal", aliases: &[], required: false },
 ];
+
+/// The columns of which at least one must be present to read amounts.
+pub const AMOUNT_COLUMNS: [&str; 3] = ["debit", "credit", "montant"];
 
 /// Whether a line's amount is a charge or a product, by its account (spec §2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -162,6 +168,8 @@ pub struct Ledger {
     pub undated_in_period: LineCount,
     /// Lines not used because a value could not be read (each has its diagnostic).
     pub unreadable: LineCount,
+    /// What the file was recognised as (« FEC » for a FEC).
+    pub recognised: Option<Recognised>,
 }
 
 /// Optional period of a half-year close (norm §V.e.i), bounds included.
@@ -185,6 +193,28 @@ impl Ledger {
     /// Reads a canonical ledger. `Err` only when the file cannot be read at all.
     pub fn read(bytes: &[u8], period: Period) -> Result<(Ledger, Vec<Diagnostic>), Diagnostic> {
         let mut table = Table::open(bytes, InputFile::GrandLivre, COLUMNS)?;
+        let is_fec = fec::is_fec(&table);
+        if !table.has(OBJET) {
+            return Err(if is_fec {
+                fec::missing_object(&table)
+            } else {
+                Diagnostic::new(
+                    Code::F002,
+                    InputFile::GrandLivre,
+                    format!(
+                        "colonne obligatoire absente : objet ; colonnes trouvées ({}) : {}",
+                        table.recognised.describe(),
+                        table.header.join(", ")
+                    ),
+                )
+                .at_line(1)
+                .hint("Ajoutez la colonne de l'objet analytique (EOTP, élément d'OTP, centre de coûts).")
+            });
+        }
+        let mut recognised = table.recognised.clone();
+        if is_fec {
+            recognised.format = "FEC".to_owned();
+        }
         let signed = table.has(MONTANT);
         if !(signed || table.has(DEBIT) || table.has(CREDIT)) {
             return Err(Diagnostic::new(
@@ -210,6 +240,7 @@ impl Ledger {
             index: FxHashMap::default(),
             account_nature: vec![None],
             financer_known: vec![true],
+            fec: is_fec.then(|| FecChecks::new(&table)),
             period,
             signed,
         };
@@ -229,7 +260,11 @@ impl Ledger {
                 format!("plus de {MAX_LEDGER_LINES} lignes : la suite du fichier n'a pas été lue"),
             ));
         }
-        let ledger = reader.ledger;
+        if let Some(checks) = reader.fec.take() {
+            checks.finish(&mut diagnostics);
+        }
+        let mut ledger = reader.ledger;
+        ledger.recognised = Some(recognised);
         summarise(&ledger, period, &mut diagnostics);
         Ok((ledger, diagnostics))
     }
@@ -241,6 +276,7 @@ struct LedgerReader {
     /// Nature of each interned account; `None` out of scope.
     account_nature: Vec<Option<Nature>>,
     financer_known: Vec<bool>,
+    fec: Option<FecChecks>,
     period: Period,
     signed: bool,
 }
@@ -254,6 +290,12 @@ impl LedgerReader {
             ledger.unreadable.add(line, Amount::ZERO);
             return;
         };
+        if let Some(checks) = &mut self.fec {
+            if !checks.line(row, net, diags) {
+                ledger.unreadable.add(line, net);
+                return;
+            }
+        }
         let account_bytes = row.raw(COMPTE).unwrap_or_default();
         if account_bytes.is_empty() || !account_bytes.iter().all(u8::is_ascii_digit) {
             let account_text = String::from_utf8_lossy(account_bytes);

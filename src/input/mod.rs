@@ -5,6 +5,7 @@
 //! missing) is an `Err`; every unreadable value is a diagnostic with its 1-based line.
 
 pub mod drivers;
+pub mod fec;
 pub mod ledger;
 pub mod mapping;
 pub mod role;

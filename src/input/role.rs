@@ -1,8 +1,10 @@
 //! Recognising which input a file is from its header alone, so that a user can drop all files
 //! at once (web page) and each is given its role.
 
-use super::table::{ColumnDef, normalise_header};
+use super::source;
+use super::table::{ColumnDef, normalise_header, recognised_names};
 use super::{drivers, ledger, mapping};
+use crate::diagnostic::InputFile;
 
 /// The role of an input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,20 +35,26 @@ impl Role {
 }
 
 /// The role whose required columns the header has, preferring the role that recognises the most
-/// columns; `None` when no role fits. Only the first line of `bytes` is looked at.
+/// columns; `None` when no role fits. The file is decoded as its reader would (encoding,
+/// separator, first sheet of a workbook) and only its header line is looked at.
 pub fn recognise(bytes: &[u8]) -> Option<Role> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first = bytes.split(|&b| b == b'\n').next()?;
-    let header = String::from_utf8_lossy(first);
-    let cells: Vec<String> = header.split(';').map(normalise_header).collect();
-    let has = |d: &ColumnDef| {
-        std::iter::once(d.name).chain(d.aliases.iter().copied()).any(|n| cells.contains(&normalise_header(n)))
+    let decoded = source::decode(bytes, InputFile::Calcul, "").ok()?;
+    let text = &decoded.text;
+    let first = text.split(|&b| b == b'\n').find(|l| !l.trim_ascii().is_empty())?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(decoded.recognised.separator)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(first);
+    let record = reader.records().next()?.ok()?;
+    let cells: Vec<String> = record.iter().map(normalise_header).collect();
+    let score = |role: Role| {
+        let has = |d: &ColumnDef| recognised_names(role.label(), d).iter().any(|n| cells.contains(n));
+        let complete = role.columns().iter().filter(|d| d.required).all(has)
+            && (role != Role::GrandLivre || role.columns().iter().filter(|d| ledger::AMOUNT_COLUMNS.contains(&d.name)).any(has));
+        complete.then(|| role.columns().iter().filter(|d| has(d)).count())
     };
-    Role::ALL
-        .into_iter()
-        .filter(|r| r.columns().iter().filter(|d| d.required).all(has))
-        .filter(|r| *r != Role::GrandLivre || ["debit", "credit", "montant"].iter().any(|c| cells.contains(&c.to_string())))
-        .max_by_key(|r| (r.columns().iter().filter(|d| has(d)).count(), std::cmp::Reverse(*r)))
+    Role::ALL.into_iter().filter_map(|r| score(r).map(|s| (s, std::cmp::Reverse(r)))).max().map(|(_, r)| r.0)
 }
 
 #[cfg(test)]
@@ -61,5 +69,7 @@ mod tests {
         assert_eq!(recognise(b"inducteur;site;code;valeur\n"), Some(Role::Inducteurs));
         assert_eq!(recognise(b"nom;prenom\n"), None);
         assert_eq!(recognise(b""), None);
+        assert_eq!(recognise("Compte général\tÉlément d'OTP\tMontant en devise interne\n".as_bytes()), Some(Role::GrandLivre));
+        assert_eq!(recognise(b"Objet analytique,Code national\n"), Some(Role::Correspondance));
     }
 }

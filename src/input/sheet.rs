@@ -110,6 +110,23 @@ fn number_text(value: f64) -> String {
     }
 }
 
+/// Writes a decimal text (`1234,56`, `2,5`) as a number cell of a workbook being built, so that
+/// the user's spreadsheet can compute with it.
+#[allow(clippy::disallowed_types)] // tidy: spreadsheet-number-cell
+pub fn write_decimal(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    column: u16,
+    text: &str,
+    format: &rust_xlsxwriter::Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let normalised: String = text.chars().filter(|c| !c.is_whitespace()).map(|c| if c == ',' { '.' } else { c }).collect();
+    match normalised.parse::<f64>() {
+        Ok(value) => sheet.write_number_with_format(row, column, value, format).map(|_| ()),
+        Err(_) => sheet.write_string(row, column, text).map(|_| ()),
+    }
+}
+
 /// A date cell: its serial number of days since 1899-12-30 (the time of day is dropped).
 #[allow(clippy::disallowed_types, clippy::cast_possible_truncation)] // tidy: spreadsheet-number-cell
 fn serial_date_text(serial: f64) -> Option<String> {

@@ -58,6 +58,26 @@ impl<'t> Row<'t> {
     pub fn has(&self, role: usize) -> bool {
         self.positions.get(role).copied().flatten().is_some()
     }
+
+    /// A cell by its column index in the file, trimmed.
+    pub fn cell(&self, index: usize) -> Option<&'t [u8]> {
+        self.record.get(index).map(<[u8]>::trim_ascii)
+    }
+
+    /// A cell by its column index, as text (empty when absent).
+    pub fn cell_text(&self, index: usize) -> std::borrow::Cow<'t, str> {
+        String::from_utf8_lossy(self.cell(index).unwrap_or_default())
+    }
+}
+
+/// Every normalised header name under which a column is recognised in a file: its canonical
+/// name, the aliases of its definition and those of the rulebook.
+pub fn recognised_names(file: &str, def: &ColumnDef) -> Vec<String> {
+    std::iter::once(def.name)
+        .chain(def.aliases.iter().copied())
+        .chain(rulebook().column_aliases(file, def.name))
+        .map(normalise_header)
+        .collect()
 }
 
 /// Normalised form of a header cell: lower case, no accents, no spaces or punctuation.
@@ -114,11 +134,7 @@ impl<'a> Table<'a> {
         let positions: Vec<Option<usize>> = defs
             .iter()
             .map(|d| {
-                let names: Vec<String> = std::iter::once(d.name)
-                    .chain(d.aliases.iter().copied())
-                    .chain(rulebook().column_aliases(file.label(), d.name))
-                    .map(normalise_header)
-                    .collect();
+                let names = recognised_names(file.label(), d);
                 let found: Vec<usize> = (0..normalised.len()).filter(|&i| names.contains(&normalised[i])).collect();
                 if found.len() > 1 {
                     let cells: Vec<&str> = found.iter().map(|&i| header[i].as_str()).collect();

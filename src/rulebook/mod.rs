@@ -265,6 +265,8 @@ pub struct Rulebook {
     parameters: BTreeMap<String, String>,
     /// (file, canonical column, alias), sorted.
     pub column_aliases: Vec<(String, String, String)>,
+    /// (file, canonical column) → (example value, cell type) of the templates.
+    template_examples: BTreeMap<(String, String), (String, String)>,
 }
 
 const NOMENCLATURE: &str = include_str!("nomenclature-v10.tsv");
@@ -280,6 +282,7 @@ const FINANCERS: &str = include_str!("financeurs.tsv");
 const CALENDAR: &str = include_str!("calendrier.tsv");
 const PARAMETERS: &str = include_str!("parametres.tsv");
 const COLUMNS: &str = include_str!("colonnes.tsv");
+const TEMPLATE_EXAMPLES: &str = include_str!("modeles.tsv");
 
 /// Every data file with its name, for the integrity tests and the documentation.
 pub const FILES: &[(&str, &str)] = &[
@@ -296,6 +299,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("calendrier.tsv", CALENDAR),
     ("parametres.tsv", PARAMETERS),
     ("colonnes.tsv", COLUMNS),
+    ("modeles.tsv", TEMPLATE_EXAMPLES),
 ];
 
 /// The rulebook, parsed on first use.
@@ -399,6 +403,9 @@ impl Rulebook {
             })
             .collect::<Result<Vec<_>, String>>()?;
         let parameters = rows(PARAMETERS).map(|r| (cell(&r, 0).to_owned(), cell(&r, 1).to_owned())).collect();
+        let template_examples = rows(TEMPLATE_EXAMPLES)
+            .map(|r| ((cell(&r, 0).to_owned(), cell(&r, 1).to_owned()), (cell(&r, 2).to_owned(), cell(&r, 3).to_owned())))
+            .collect();
         let column_aliases =
             rows(COLUMNS).map(|r| (cell(&r, 0).to_owned(), cell(&r, 1).to_owned(), cell(&r, 2).to_owned())).collect();
         Ok(Rulebook {
@@ -415,6 +422,7 @@ impl Rulebook {
             calendar,
             parameters,
             column_aliases,
+            template_examples,
         })
     }
 
@@ -501,6 +509,12 @@ impl Rulebook {
     /// Other names of a column of a file (`grand-livre`, `objet`) → `EOTP`, `élément d'OTP`…
     pub fn column_aliases<'a>(&'a self, file: &'a str, column: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.column_aliases.iter().filter(move |(f, c, _)| f == file && c == column).map(|(_, _, a)| a.as_str())
+    }
+
+    /// The example value of a column in the templates (empty when none) and its cell type
+    /// (`texte`, `nombre`, `date`).
+    pub fn template_example(&self, file: &str, column: &str) -> (&str, &str) {
+        self.template_examples.get(&(file.to_owned(), column.to_owned())).map_or(("", "texte"), |(v, t)| (v.as_str(), t.as_str()))
     }
 
     pub fn parameter(&self, name: &str) -> Option<&str> {
@@ -652,6 +666,16 @@ mod tests {
             }
         }
         assert!(book.column_aliases("grand-livre", "objet").any(|a| a == "élément d'OTP"));
+        for ((file, column), (_, kind)) in &book.template_examples {
+            assert!(["texte", "nombre", "date"].contains(&kind.as_str()), "type {kind}");
+            let role = Role::ALL.into_iter().find(|r| r.label() == file).unwrap_or_else(|| panic!("modèle {file}"));
+            assert!(role.columns().iter().any(|d| d.name == column), "modèle {file}: colonne {column}");
+        }
+        for role in Role::ALL {
+            for def in role.columns() {
+                assert!(book.template_examples.contains_key(&(role.label().to_owned(), def.name.to_owned())), "exemple {} {}", role.label(), def.name);
+            }
+        }
     }
 
     #[test]

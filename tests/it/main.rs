@@ -4,6 +4,10 @@
 mod cas;
 // Contrat de la ligne de commande (spécification §9).
 mod cli;
+// Formats réels : SAP Windows-1252, XLSX, ODS, FEC, fichiers malformés.
+mod formats;
+// Modèles de fichiers (CSV, XLSX) relus.
+mod modeles;
 // Propriétés (proptest) : conservation au centime, identité de contrôle, ordre des lignes.
 mod proprietes;
 // Invariants de style et documentation générée.

@@ -51,6 +51,7 @@ fn no_floats_in_the_core() {
         let mut in_exception = false;
         for (n, raw) in text.lines().enumerate() {
             if raw.contains("tidy: spreadsheet-number-cell") {
+                assert!(path.ends_with("src/input/sheet.rs"), "float exception outside sheet.rs: {}", path.display());
                 in_exception = true;
                 exceptions += 1;
             } else if raw.starts_with('}') {
@@ -64,7 +65,7 @@ fn no_floats_in_the_core() {
         }
     }
     assert!(found.is_empty(), "floats near money: {found:?}");
-    assert!(exceptions <= 2, "the spreadsheet-number exception must stay in one place");
+    assert!(exceptions <= 3, "the spreadsheet-number exception must stay in one place (src/input/sheet.rs)");
 }
 
 #[test]
@@ -132,5 +133,16 @@ fn the_diagnostics_catalogue_page_is_up_to_date() {
     if actual != expected {
         fs::write(&path, &expected).unwrap();
         panic!("docs/diagnostics.md was out of date and has been regenerated: review and commit it");
+    }
+}
+
+#[test]
+fn the_columns_page_is_up_to_date() {
+    let path = root().join("docs/colonnes.md");
+    let expected = cma_analytique::templates::columns_markdown();
+    let actual = fs::read_to_string(&path).unwrap_or_default();
+    if actual != expected {
+        fs::write(&path, &expected).unwrap();
+        panic!("docs/colonnes.md was out of date and has been regenerated: review and commit it");
     }
 }

@@ -1,0 +1,198 @@
+//! Real-world formats (issue « formats »): the ledger of `tests/cas/multi-sites` exported the
+//! ways chambers export it — SAP CSV in Windows-1252, XLSX and ODS workbooks, FEC — must give
+//! results identical to the cent to the canonical CSV; and malformed files give the exact
+//! diagnostics, never a panic. The exports were written by third-party tools
+//! (`tests/formats/fabriquer.py`: openpyxl, odfpy), not by this crate.
+
+use std::path::{Path, PathBuf};
+
+use cma_analytique::report::Document;
+use cma_analytique::{Inputs, Options, run};
+use serde_json::Value;
+
+fn path(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join(relative)
+}
+
+fn bytes(relative: &str) -> Vec<u8> {
+    std::fs::read(path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
+}
+
+/// The document without what legitimately depends on the format (diagnostics: encodings, line
+/// numbers, bank lines out of scope).
+fn results(ledger: &[u8], mapping: &[u8], drivers: &[u8]) -> (Value, Vec<String>) {
+    let outcome = run(Inputs { ledger, mapping, drivers }, Options::default());
+    let codes = outcome.diagnostics.iter().map(|d| d.code.to_string()).collect();
+    let allocation = outcome.allocation.unwrap_or_else(|| panic!("unreadable: {:?}", outcome.diagnostics));
+    let mut doc = serde_json::to_value(Document::new(&allocation, &outcome.diagnostics)).unwrap();
+    doc.as_object_mut().unwrap().remove("diagnostics");
+    (doc, codes)
+}
+
+fn canonical() -> Value {
+    results(&bytes("cas/multi-sites/grand-livre.csv"), &bytes("cas/multi-sites/correspondance.csv"), &bytes("cas/multi-sites/inducteurs.csv")).0
+}
+
+fn assert_same(name: &str, got: &Value, expected: &Value) {
+    assert!(got == expected, "{name}: results differ from the canonical CSV\n got: {got}\nwant: {expected}");
+}
+
+#[test]
+fn sap_export_in_windows_1252_gives_the_canonical_results() {
+    let (doc, codes) = results(&bytes("formats/sap/grand-livre.csv"), &bytes("formats/sap/correspondance.csv"), &bytes("formats/sap/inducteurs.csv"));
+    assert_same("SAP", &doc, &canonical());
+    // One F008 per file, naming the encoding.
+    assert_eq!(codes.iter().filter(|c| *c == "F008").count(), 3, "{codes:?}");
+}
+
+#[test]
+fn xlsx_and_ods_workbooks_give_the_canonical_results() {
+    let (doc, codes) = results(&bytes("formats/xlsx/grand-livre.xlsx"), &bytes("formats/xlsx/correspondance.xlsx"), &bytes("formats/xlsx/inducteurs.xlsx"));
+    assert_same("XLSX", &doc, &canonical());
+    assert!(!codes.iter().any(|c| c.starts_with('F')), "{codes:?}");
+    let (doc, _) = results(&bytes("formats/xlsx/grand-livre.xlsx"), &bytes("formats/ods/correspondance.ods"), &bytes("cas/multi-sites/inducteurs.csv"));
+    assert_same("ODS", &doc, &canonical());
+}
+
+#[test]
+fn fec_with_an_analytic_column_gives_the_canonical_results() {
+    let mapping = bytes("cas/multi-sites/correspondance.csv");
+    let drivers = bytes("cas/multi-sites/inducteurs.csv");
+    for fec in ["formats/fec/grand-livre.txt", "formats/fec/grand-livre-montant-sens.txt"] {
+        let (doc, codes) = results(&bytes(fec), &mapping, &drivers);
+        assert_same(fec, &doc, &canonical());
+        // The bank lines that balance each entry are outside the analytic scope, counted once.
+        assert!(codes.contains(&"H001".to_string()), "{fec}: {codes:?}");
+        assert!(!codes.iter().any(|c| c.starts_with('F')), "{fec}: {codes:?}");
+    }
+}
+
+/// Diagnostics of one input read alone: (code, line, message) of each.
+fn ledger_findings(ledger: &[u8]) -> (bool, Vec<(String, Option<u32>, String)>) {
+    let outcome = run(
+        Inputs { ledger, mapping: &bytes("cas/multi-sites/correspondance.csv"), drivers: &bytes("cas/multi-sites/inducteurs.csv") },
+        Options::default(),
+    );
+    let ran = outcome.ran();
+    let found = outcome
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.file == cma_analytique::diagnostic::InputFile::GrandLivre)
+        .map(|d| (d.code.to_string(), d.line, d.message))
+        .collect();
+    (ran, found)
+}
+
+fn has(found: &[(String, Option<u32>, String)], code: &str, line: Option<u32>, words: &[&str]) {
+    let hit = found.iter().any(|(c, l, m)| c == code && (line.is_none() || *l == line) && words.iter().all(|w| m.contains(w)));
+    assert!(hit, "expected {code} at {line:?} with {words:?}, found {found:#?}");
+}
+
+#[test]
+fn fec_structural_checks_of_the_dgfip_validator() {
+    let header = "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise\tEOTP\n";
+    let line = |num: &str, date: &str, compte: &str, debit: &str, credit: &str, valid: &str| {
+        format!("BQ\tBanque\t{num}\t{date}\t{compte}\tx\t\t\tP\t{date}\tlib\t{debit}\t{credit}\t\t\t{valid}\t\t\tEOTP-SI\n")
+    };
+    let fec = [
+        header.to_owned(),
+        line("1", "20240105", "615600", "100,00", "0,00", "20240105"),
+        line("1", "20240105", "512000", "0,00", "100,00", "20240105"),
+        // Entry 2 does not balance: 50,00 of debit only.
+        line("2", "20240106", "615600", "50,00", "0,00", "20240106"),
+        // Both debit and credit on one line.
+        line("3", "20240107", "615600", "10,00", "10,00", "20240107"),
+        // Invalid validation date.
+        line("4", "20240108", "615600", "5,00", "0,00", "20241340"),
+        line("4", "20240108", "512000", "0,00", "5,00", "20240108"),
+        // Too few fields.
+        "BQ\tBanque\t5\t20240109\t615600\n".to_owned(),
+    ]
+    .concat();
+    let (ran, found) = ledger_findings(fec.as_bytes());
+    assert!(ran);
+    has(&found, "F004", Some(4), &["écriture 2", "BQ", "50.00"]);
+    has(&found, "F004", Some(5), &["débit 10.00 et crédit 10.00"]);
+    has(&found, "F005", Some(6), &["ValidDate", "20241340"]);
+    has(&found, "F004", Some(8), &["5 champs trouvés, 19 attendus"]);
+}
+
+#[test]
+fn a_fec_without_analytic_column_explains_how_to_export_one() {
+    let fec = "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise\n\
+               BQ|Banque|1|20240105|615600|x|||P|20240105|lib|100,00|0,00|||20240105||\n";
+    let (ran, found) = ledger_findings(fec.as_bytes());
+    assert!(!ran, "without objects nothing can be allocated");
+    has(&found, "F002", Some(1), &["FEC sans colonne analytique", "JournalCode"]);
+}
+
+#[test]
+fn malformed_files_give_exact_diagnostics_never_a_panic() {
+    // Empty file.
+    let (ran, found) = ledger_findings(b"");
+    assert!(!ran);
+    has(&found, "F001", None, &["vide"]);
+    // Binary garbage.
+    let (ran, found) = ledger_findings(&[0u8, 159, 146, 150, 0, 1, 2, 255, 0]);
+    assert!(!ran);
+    has(&found, "F001", None, &["binaire"]);
+    // A ZIP that is not a workbook.
+    let (ran, found) = ledger_findings(b"PK\x03\x04\x14\x00\x00\x00garbage");
+    assert!(!ran);
+    has(&found, "F001", None, &["ZIP"]);
+    // A truncated XLSX.
+    let xlsx = bytes("formats/xlsx/grand-livre.xlsx");
+    let (ran, found) = ledger_findings(&xlsx[..xlsx.len() / 2]);
+    assert!(!ran);
+    has(&found, "F001", None, &["tronqué"]);
+    // Wrong separator: the header is one column, nothing is recognised.
+    let (ran, found) = ledger_findings(b"compte,objet,debit,credit\n641100,EOTP-SI,\"100,00\",\n");
+    assert!(ran, "a comma-separated file is read");
+    let (ran2, found2) = ledger_findings(b"compte objet debit credit\n641100 EOTP-SI 100 0\n");
+    assert!(!ran2);
+    has(&found2, "F002", Some(1), &["compte objet debit credit", "colonnes attendues"]);
+    assert!(found.iter().all(|(c, _, _)| c != "F002"), "{found:?}");
+    // Missing columns: the message lists the columns found and the expected ones.
+    let (ran, found) = ledger_findings("Compte général;Libellé;Débit\n641100;x;1\n".as_bytes());
+    assert!(!ran);
+    has(&found, "F002", Some(1), &["objet", "Compte général, Libellé, Débit"]);
+    // Text in amount cells, a truncated last line, an unbalanced quote.
+    let csv = "compte;objet;debit;credit\n641100;EOTP-SI;cent euros;\n641100;EOTP-SI;12,5;\n641100;EOTP-SI\n641100;\"EOTP-SI;3;\n";
+    let (ran, found) = ledger_findings(csv.as_bytes());
+    assert!(ran);
+    has(&found, "F003", Some(2), &["cent euros"]);
+    has(&found, "F004", Some(4), &["2 champs trouvés, 4 attendus"]);
+    has(&found, "F004", Some(5), &["champs trouvés"]);
+    // Mixed encodings.
+    let mixed: Vec<u8> = "compte;objet;debit;libelle\n641100;EOTP-SI;1;Réunion\n".bytes().chain(*b"641100;EOTP-SI;2;R\xe9union\n").collect();
+    let (ran, found) = ledger_findings(&mixed);
+    assert!(ran);
+    has(&found, "F009", Some(3), &["encodages mêlés", "ligne 2", "Windows-1252"]);
+    // Duplicate headers.
+    let (ran, found) = ledger_findings(b"compte;objet;debit;debit\n641100;EOTP-SI;1;2\n");
+    assert!(ran);
+    has(&found, "F010", Some(1), &["debit"]);
+}
+
+#[test]
+fn every_fixture_file_is_read_without_panic_whatever_role_it_is_given() {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for dir in ["formats/sap", "formats/xlsx", "formats/ods", "formats/fec", "cas/multi-sites"] {
+        for entry in std::fs::read_dir(path(dir)).unwrap().flatten() {
+            files.push(entry.path());
+        }
+    }
+    for file in &files {
+        let content = std::fs::read(file).unwrap();
+        for role in 0..3 {
+            let empty = b"x\n".to_vec();
+            let (l, m, d) = match role {
+                0 => (&content, &empty, &empty),
+                1 => (&empty, &content, &empty),
+                _ => (&empty, &empty, &content),
+            };
+            let outcome = run(Inputs { ledger: l, mapping: m, drivers: d }, Options::default());
+            assert!(!outcome.diagnostics.is_empty(), "{}", Path::new(file).display());
+        }
+    }
+}
