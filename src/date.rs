@@ -18,10 +18,14 @@ impl Date {
     }
 
     /// Parses `AAAAMMJJ` (FEC, SAP), `JJ/MM/AAAA` (French spreadsheets) or ISO `AAAA-MM-JJ`
-    /// (an ISO date-time keeps only its date).
+    /// (an ISO date-time keeps only its date); a whole number of at most five digits is a
+    /// spreadsheet serial (a date column formatted « Standard » shows `45306` for 15/01/2024).
     pub fn parse(text: &str) -> Option<Date> {
         let t = text.trim();
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse::<i32>().ok()).flatten();
+        if (1..=5).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) {
+            return Date::from_excel_serial(i64::from(digits(t)?)).filter(|d| d.year >= 1901);
+        }
         if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
             return Date::new(digits(&t[..4])?, digits(&t[4..6])? as u8, digits(&t[6..])? as u8);
         }
@@ -109,6 +113,8 @@ mod tests {
         assert_eq!(Date::parse("29/02/2024"), Date::new(2024, 2, 29));
         assert_eq!(Date::parse("20241301"), None);
         assert_eq!(Date::parse("hier"), None);
+        assert_eq!(Date::parse("45306"), Date::new(2024, 1, 15), "spreadsheet serial");
+        assert_eq!(Date::parse("12"), None, "a serial before 1901 is not a ledger date");
         assert_eq!(Date::parse(""), None);
     }
 

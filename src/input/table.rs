@@ -29,6 +29,8 @@ pub struct Table<'a> {
     reader: csv::Reader<Cursor<Cow<'a, [u8]>>>,
     /// Findings of the decoding, given out with the first rows.
     pending: Vec<Diagnostic>,
+    /// Line numbers, counted here: the csv crate's own count is off by one after a CRLF.
+    lines: LineCounter,
     /// Column index of each role of the definitions, in their order.
     positions: Vec<Option<usize>>,
     /// The header's cells as written, for messages.
@@ -126,7 +128,8 @@ impl<'a> Table<'a> {
         if !has_header {
             return Err(Diagnostic::new(Code::F001, file, "aucune ligne d'en-tête").at_line(1));
         }
-        let header_line = header_record.position().map_or(1, |p| p.line() as u32);
+        let mut lines = LineCounter::default();
+        let header_line = lines.line_at(reader.get_ref().get_ref(), header_record.position().map_or(0, |p| p.byte()));
         let header: Vec<String> =
             header_record.iter().map(|c| String::from_utf8_lossy(c).trim().to_owned()).collect();
         let normalised: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
@@ -178,7 +181,7 @@ impl<'a> Table<'a> {
             .at_line(header_line)
             .hint("Renommez la colonne dans l'en-tête (les noms reconnus sont dans la documentation) ou partez du modèle."));
         }
-        Ok(Table { file, recognised, reader, pending, positions, header, non_utf8_reported: false })
+        Ok(Table { file, recognised, reader, pending, lines, positions, header, non_utf8_reported: false })
     }
 
     /// Whether the file has a column for a role.
@@ -197,7 +200,8 @@ impl<'a> Table<'a> {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line() as u32);
+                    let byte = e.position().map_or(0, |p| p.byte());
+                    let line = self.lines.line_at(self.reader.get_ref().get_ref(), byte);
                     diagnostics.push(
                         Diagnostic::new(Code::F001, self.file, format!("CSV illisible à partir d'ici : {e}"))
                             .at_line(line)
@@ -206,7 +210,8 @@ impl<'a> Table<'a> {
                     break;
                 }
             }
-            let line = record.position().map_or(0, |p| p.line()) as u32;
+            let byte = record.position().map_or(0, |p| p.byte());
+            let line = self.lines.line_at(self.reader.get_ref().get_ref(), byte);
             if record.iter().all(|c| c.trim_ascii().is_empty()) {
                 continue; // blank line, or only separators as spreadsheets leave them
             }
@@ -239,6 +244,28 @@ impl<'a> Table<'a> {
     }
 }
 
+/// 1-based line of a record from its byte offset, counted incrementally (offsets only grow). The
+/// csv crate's offset points at the record's first byte or at line terminators before it (after a
+/// CRLF, blank lines): the record starts at the first byte that is not `\r` or `\n`.
+#[derive(Debug, Default)]
+struct LineCounter {
+    counted_to: usize,
+    newlines: u32,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, data: &[u8], byte: u64) -> u32 {
+        let start = usize::try_from(byte).unwrap_or(usize::MAX).min(data.len());
+        let end = start + data[start..].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+        if end > self.counted_to {
+            let n = data[self.counted_to..end].iter().filter(|&&b| b == b'\n').count();
+            self.newlines += u32::try_from(n).unwrap_or(u32::MAX);
+            self.counted_to = end;
+        }
+        self.newlines + 1
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n > 1 { "s" } else { "" }
 }
@@ -253,6 +280,17 @@ mod tests {
         assert_eq!(normalise_header("heures_apprenants"), "heuresapprenants");
         assert_eq!(normalise_header("Élément d'OTP"), "elementdotp");
         assert_eq!(normalise_header("PÉRIMÈTRE"), "perimetre");
+    }
+
+    #[test]
+    fn line_numbers_are_right_with_crlf_and_quoted_newlines() {
+        const DEFS: &[ColumnDef] = &[ColumnDef { name: "a", aliases: &[], required: true }];
+        for text in [&b"a;b\r\n1;x\r\n\r\n2;\"y\r\nz\"\r\n3;w"[..], b"a;b\n1;x\n\n2;\"y\nz\"\n3;w\n"] {
+            let mut table = Table::open(text, InputFile::Inducteurs, DEFS).unwrap();
+            let mut lines = Vec::new();
+            table.for_each_row(&mut Vec::new(), |row, _| lines.push((row.get(0).to_owned(), row.line)));
+            assert_eq!(lines, [("1".to_owned(), 2), ("2".to_owned(), 4), ("3".to_owned(), 6)], "{:?}", String::from_utf8_lossy(text));
+        }
     }
 
     #[test]

@@ -196,3 +196,72 @@ fn every_fixture_file_is_read_without_panic_whatever_role_it_is_given() {
         }
     }
 }
+
+/// A one-sheet workbook written by rust_xlsxwriter (a different crate from calamine, the reader).
+fn workbook(sheet: &str, rows: &[&[&str]]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn malformed_workbooks_give_exact_diagnostics() {
+    // Missing column: F002 names the sheet read and lists the columns found.
+    let (ran, found) = ledger_findings(&workbook("Export", &[&["Compte", "Libellé", "Débit"], &["641100", "x", "1"]]));
+    assert!(!ran);
+    has(&found, "F002", Some(1), &["classeur XLSX, feuille « Export »", "Compte, Libellé, Débit"]);
+    // Text in an amount cell: F003 at the sheet's row number.
+    let (ran, found) = ledger_findings(&workbook(
+        "grand-livre",
+        &[&["compte", "objet", "debit"], &["641100", "EOTP-SI", "100,00"], &["641100", "EOTP-SI", "douze euros"]],
+    ));
+    assert!(ran);
+    has(&found, "F003", Some(3), &["douze euros"]);
+    // An empty sheet.
+    let (ran, found) = ledger_findings(&workbook("grand-livre", &[]));
+    assert!(!ran);
+    has(&found, "F001", None, &["vide", "XLSX"]);
+    // A truncated ODS.
+    let ods = bytes("formats/ods/correspondance.ods");
+    let (ran, found) = ledger_findings(&ods[..ods.len() - 200]);
+    assert!(!ran);
+    has(&found, "F001", None, &["tronqué"]);
+}
+
+#[test]
+fn malformed_fec_files_give_exact_diagnostics() {
+    let fec = bytes("formats/fec/grand-livre.txt");
+    // Truncated in the middle of a line: that line has too few fields.
+    let cut = &fec[..fec.len() * 2 / 3];
+    let (ran, found) = ledger_findings(cut);
+    assert!(ran);
+    let last_line = cut.split(|&b| b == b'\n').count() as u32;
+    has(&found, "F004", Some(last_line), &["champs trouvés, 19 attendus"]);
+    // Truncated after the charge line of entry BQ00013 (line 26), before its bank line: the
+    // entry does not balance.
+    let end_of_line_26 = fec.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(25).unwrap().0 + 1;
+    let (ran, found) = ledger_findings(&fec[..end_of_line_26]);
+    assert!(ran);
+    has(&found, "F004", Some(26), &["écriture BQ00013 du journal BQ déséquilibrée", "excédent au débit de 2718.28"]);
+    // An amount with text.
+    let text = String::from_utf8(fec.clone()).unwrap().replacen("1200,00", "1200,OO", 1);
+    let (ran, found) = ledger_findings(text.as_bytes());
+    assert!(ran);
+    has(&found, "F003", Some(2), &["1200,OO"]);
+}
+
+#[test]
+fn date_columns_with_serial_numbers_are_read() {
+    let (ran, found) = ledger_findings(&workbook(
+        "grand-livre",
+        &[&["compte", "objet", "debit", "date"], &["641100", "EOTP-SI", "100,00", "45306"]],
+    ));
+    assert!(ran);
+    assert!(found.iter().all(|(c, _, _)| c != "F005"), "{found:?}");
+}
