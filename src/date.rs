@@ -21,6 +21,27 @@ impl Date {
     /// (an ISO date-time keeps only its date); a whole number of at most five digits is a
     /// spreadsheet serial (a date column formatted « Standard » shows `45306` for 15/01/2024).
     pub fn parse(text: &str) -> Option<Date> {
+        Date::parse_bytes(text.as_bytes())
+    }
+
+    /// [`Date::parse`] on bytes, with a fast path for `AAAAMMJJ` and `JJ/MM/AAAA`, the shapes of
+    /// nearly every ledger line.
+    pub fn parse_bytes(bytes: &[u8]) -> Option<Date> {
+        let digit = |i: usize| bytes.get(i).filter(|b| b.is_ascii_digit()).map(|b| u32::from(b - b'0'));
+        let number = |from: usize, len: usize| (from..from + len).try_fold(0u32, |n, i| Some(n * 10 + digit(i)?));
+        match (bytes.len(), bytes.get(2), bytes.get(5)) {
+            (8, _, _) if bytes.iter().all(u8::is_ascii_digit) => {
+                return Date::new(number(0, 4)? as i32, number(4, 2)? as u8, number(6, 2)? as u8);
+            }
+            (10, Some(b'/'), Some(b'/')) => {
+                return Date::new(number(6, 4)? as i32, number(3, 2)? as u8, number(0, 2)? as u8);
+            }
+            _ => {}
+        }
+        Date::parse_general(std::str::from_utf8(bytes).ok()?)
+    }
+
+    fn parse_general(text: &str) -> Option<Date> {
         let t = text.trim();
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse::<i32>().ok()).flatten();
         if (1..=5).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) {

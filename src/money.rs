@@ -44,7 +44,10 @@ impl Amount {
 
     /// [`Amount::parse`] on the bytes of a UTF-8 cell.
     pub fn parse_bytes(text: &[u8]) -> Result<Amount, AmountError> {
-        parse_fixed(text, 2, MAX_LINE_CENTS.unsigned_abs()).map(Amount)
+        match parse_plain_cents(text) {
+            Some(cents) => Ok(Amount(cents)),
+            None => parse_fixed(text, 2, MAX_LINE_CENTS.unsigned_abs()).map(Amount),
+        }
     }
 }
 
@@ -183,6 +186,35 @@ impl AmountError {
 pub enum WeightError {
     Negative,
     Invalid(AmountError),
+}
+
+/// The fast path of the ledger's amounts: `-?digits([,.]d{1,2})?`, at most 11 integer digits
+/// (within the bounds of [`MAX_LINE_CENTS`]). Anything else — spaces, thousands, trailing minus,
+/// errors — goes through [`parse_fixed`], which gives the same value or says why not.
+fn parse_plain_cents(text: &[u8]) -> Option<i64> {
+    let (negative, digits) = match text.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, text),
+    };
+    let mut cents: i64 = 0;
+    let mut int_len = 0;
+    let mut i = 0;
+    while i < digits.len() && digits[i].is_ascii_digit() {
+        cents = cents * 10 + i64::from(digits[i] - b'0');
+        int_len += 1;
+        i += 1;
+    }
+    if int_len == 0 || int_len > 9 {
+        return None;
+    }
+    let frac = match &digits[i..] {
+        [] => 0,
+        [b',' | b'.', d] if d.is_ascii_digit() => i64::from(d - b'0') * 10,
+        [b',' | b'.', d, e] if d.is_ascii_digit() && e.is_ascii_digit() => i64::from(d - b'0') * 10 + i64::from(e - b'0'),
+        _ => return None,
+    };
+    let cents = cents * 100 + frac;
+    Some(if negative { -cents } else { cents })
 }
 
 /// Parses a decimal number in the French and SAP notations into an integer scaled by
@@ -354,6 +386,16 @@ mod tests {
         assert_eq!(a("-"), Err(AmountError::NotANumber));
         assert_eq!(a(","), Err(AmountError::NotANumber));
         assert_eq!(a("12 €"), Err(AmountError::NotANumber));
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_general_parser() {
+        for text in ["0", "7", "12,5", "12.50", "-0,07", "123456789,99", "999999999", "1,", ",5", "-", "12,345", "1234567890", "+1", "1 2"] {
+            let fast = parse_plain_cents(text.as_bytes());
+            let general = parse_fixed(text.as_bytes(), 2, MAX_LINE_CENTS.unsigned_abs()).ok();
+            assert!(fast.is_none() || fast == general, "{text}: {fast:?} vs {general:?}");
+        }
+        assert_eq!(parse_plain_cents(b"1234,56"), Some(123_456));
     }
 
     #[test]

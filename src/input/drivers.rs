@@ -89,7 +89,7 @@ impl Drivers {
         let mut diagnostics = Vec::new();
         let mut rows = Vec::new();
         table.for_each_row(&mut diagnostics, |row, diags| {
-            let line = row.line;
+            let line = row.line();
             let kind_text = row.get(INDUCTEUR);
             let Some(kind) = DriverKind::parse(&kind_text.to_lowercase()) else {
                 diags.push(

@@ -72,7 +72,7 @@ impl FecChecks {
             if !text.is_empty() && Date::parse(&text).is_none() {
                 diags.push(
                     Diagnostic::new(Code::F005, InputFile::GrandLivre, format!("{name} « {text} » invalide : AAAAMMJJ attendu ; ligne écartée"))
-                        .at_line(row.line)
+                        .at_line(row.line())
                         .in_column(name.clone())
                         .hint("Le FEC exige des dates AAAAMMJJ valides dans EcritureDate, PieceDate et ValidDate."),
                 );
@@ -80,7 +80,7 @@ impl FecChecks {
             }
         }
         let key = |i: Option<usize>| -> Box<[u8]> { i.and_then(|i| row.cell(i)).unwrap_or_default().into() };
-        let entry = self.entries.entry((key(self.journal), key(self.number))).or_insert((Amount::ZERO, row.line));
+        let entry = self.entries.entry((key(self.journal), key(self.number))).or_insert_with(|| (Amount::ZERO, row.line()));
         entry.0 += net;
         true
     }

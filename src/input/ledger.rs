@@ -92,9 +92,9 @@ pub struct LineCount {
 }
 
 impl LineCount {
-    fn add(&mut self, line: u32, net: Amount) {
+    fn add(&mut self, row: &Row<'_>, net: Amount) {
         if self.lines == 0 {
-            self.first_line = line;
+            self.first_line = row.line();
         }
         self.lines += 1;
         if net.cents() >= 0 {
@@ -285,14 +285,13 @@ impl LedgerReader {
     fn line(&mut self, row: &Row<'_>, diags: &mut Vec<Diagnostic>) {
         let ledger = &mut self.ledger;
         ledger.lines_read += 1;
-        let line = row.line;
         let Some(net) = net_amount(row, self.signed, diags) else {
-            ledger.unreadable.add(line, Amount::ZERO);
+            ledger.unreadable.add(row, Amount::ZERO);
             return;
         };
         if let Some(checks) = &mut self.fec {
             if !checks.line(row, net, diags) {
-                ledger.unreadable.add(line, net);
+                ledger.unreadable.add(row, net);
                 return;
             }
         }
@@ -305,16 +304,17 @@ impl LedgerReader {
                     InputFile::GrandLivre,
                     format!("compte « {account_text} » : un numéro de compte du plan comptable est attendu ; ligne écartée"),
                 )
-                .at_line(line)
+                .at_line(row.line())
                 .in_column("compte")
                 .hint("Le compte s'écrit en chiffres seulement, à partir de sa classe (6 charges, 7 produits, 86/87)."),
             );
-            ledger.unreadable.add(line, net);
+            ledger.unreadable.add(row, net);
             return;
         }
-        let date_text = row.get(DATE);
-        let date = if date_text.is_empty() { None } else { Date::parse(date_text) };
-        if !date_text.is_empty() && date.is_none() {
+        let date_bytes = row.raw(DATE).unwrap_or_default();
+        let date = if date_bytes.is_empty() { None } else { Date::parse_bytes(date_bytes) };
+        if !date_bytes.is_empty() && date.is_none() {
+            let date_text = String::from_utf8_lossy(date_bytes);
             // A line whose date cannot be read is set aside like any unreadable line: an export
             // that garbles a date may have garbled the rest.
             diags.push(
@@ -323,11 +323,11 @@ impl LedgerReader {
                     InputFile::GrandLivre,
                     format!("date « {date_text} » invalide : AAAAMMJJ, JJ/MM/AAAA ou AAAA-MM-JJ attendu ; ligne écartée"),
                 )
-                .at_line(line)
+                .at_line(row.line())
                 .in_column("date")
                 .hint("Corrigez la date de la ligne dans l'export."),
             );
-            ledger.unreadable.add(line, net);
+            ledger.unreadable.add(row, net);
             return;
         }
         let account = ledger.accounts.id(account_bytes);
@@ -335,22 +335,22 @@ impl LedgerReader {
             self.account_nature.push(Nature::of_account(ledger.accounts.name(account)));
         }
         let Some(nature) = self.account_nature[account as usize] else {
-            ledger.out_of_scope.add(line, net);
+            ledger.out_of_scope.add(row, net);
             return;
         };
         if self.period.is_set() {
             match date {
                 Some(d) if !self.period.contains(d) => {
-                    ledger.outside_period.add(line, net);
+                    ledger.outside_period.add(row, net);
                     return;
                 }
-                None => ledger.undated_in_period.add(line, net),
+                None => ledger.undated_in_period.add(row, net),
                 Some(_) => {}
             }
         }
         let object = ledger.objects.id(row.raw(OBJET).unwrap_or_default());
         if object as usize == ledger.object_lines.len() {
-            ledger.object_lines.push(ObjectLines { first_line: line, lines: 0 });
+            ledger.object_lines.push(ObjectLines { first_line: row.line(), lines: 0 });
         }
         ledger.object_lines[object as usize].lines += 1;
         let certification = match row.raw(CERTIFICATION) {
@@ -371,7 +371,7 @@ impl LedgerReader {
                         InputFile::GrandLivre,
                         format!("financeur « {code} » inconnu de l'annexe 4 ; il est gardé tel quel"),
                     )
-                    .at_line(line)
+                    .at_line(row.line())
                     .in_column("financeur")
                     .hint("Utilisez un code de la liste des financeurs (documentation, « Catégories de financement »)."),
                 );
@@ -386,6 +386,7 @@ impl LedgerReader {
         let key = (object, account, certification, financer);
         let postings = &mut ledger.postings;
         let i = *self.index.entry(key).or_insert_with(|| {
+            let line = row.line();
             postings.push(Posting {
                 object,
                 account,
@@ -406,7 +407,6 @@ impl LedgerReader {
 
 /// Debit − credit of a line, or `None` (with its diagnostic) when it cannot be read.
 fn net_amount(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Option<Amount> {
-    let line = row.line;
     let read = |role: usize, column: &str, diags: &mut Vec<Diagnostic>| -> Option<Option<Amount>> {
         let bytes = row.raw(role).unwrap_or_default();
         if bytes.is_empty() {
@@ -425,7 +425,7 @@ fn net_amount(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Optio
                             e.explain()
                         ),
                     )
-                    .at_line(line)
+                    .at_line(row.line())
                     .in_column(column)
                     .hint("Corrigez la cellule : chiffres, virgule décimale, espaces de milliers admis."),
                 );
@@ -441,7 +441,7 @@ fn net_amount(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Optio
             other => {
                 diags.push(
                     Diagnostic::new(Code::F003, InputFile::GrandLivre, format!("sens « {other} » : D ou C attendu ; ligne écartée"))
-                        .at_line(line)
+                        .at_line(row.line())
                         .in_column("sens")
                         .hint("Le sens vaut D (débit) ou C (crédit), ou reste vide si le montant est signé."),
                 );
@@ -456,7 +456,7 @@ fn net_amount(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Optio
         (None, None) => {
             diags.push(
                 Diagnostic::new(Code::F003, InputFile::GrandLivre, "aucun montant : débit, crédit et montant vides ; ligne écartée")
-                    .at_line(line)
+                    .at_line(row.line())
                     .hint("Renseignez le débit ou le crédit de la ligne."),
             );
             None
@@ -468,7 +468,7 @@ fn net_amount(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Optio
                     InputFile::GrandLivre,
                     format!("débit {d} et crédit {c} sur la même ligne : un seul des deux est attendu ; ligne écartée"),
                 )
-                .at_line(line)
+                .at_line(row.line())
                 .hint("Scindez la ligne en deux, ou portez le solde d'un seul côté."),
             );
             None

@@ -70,7 +70,7 @@ impl Mappings {
         let mut lines = 0;
         table.for_each_row(&mut diagnostics, |row, diags| {
             lines += 1;
-            let line = row.line;
+            let line = row.line();
             let object = row.get(OBJET).to_owned();
             if object.is_empty() {
                 diags.push(

@@ -35,17 +35,23 @@ pub struct Table<'a> {
     positions: Vec<Option<usize>>,
     /// The header's cells as written, for messages.
     pub header: Vec<String>,
-    non_utf8_reported: bool,
 }
 
-/// A record of the table with its 1-based line number.
+/// A record of the table; its 1-based line number is counted when asked for.
 pub struct Row<'t> {
-    pub line: u32,
     record: &'t csv::ByteRecord,
     positions: &'t [Option<usize>],
+    data: &'t [u8],
+    byte: u64,
+    lines: &'t LineCounter,
 }
 
 impl<'t> Row<'t> {
+    /// The 1-based line where the record starts (counted lazily: most rows never need it).
+    pub fn line(&self) -> u32 {
+        self.lines.line_at(self.data, self.byte)
+    }
+
     /// The trimmed text of a role's cell; empty when the column is absent or the cell empty.
     pub fn get(&self, role: usize) -> &'t str {
         self.raw(role).map_or("", |b| std::str::from_utf8(b).unwrap_or("").trim())
@@ -128,7 +134,7 @@ impl<'a> Table<'a> {
         if !has_header {
             return Err(Diagnostic::new(Code::F001, file, "aucune ligne d'en-tête").at_line(1));
         }
-        let mut lines = LineCounter::default();
+        let lines = LineCounter::default();
         let header_line = lines.line_at(reader.get_ref().get_ref(), header_record.position().map_or(0, |p| p.byte()));
         let header: Vec<String> =
             header_record.iter().map(|c| String::from_utf8_lossy(c).trim().to_owned()).collect();
@@ -181,7 +187,7 @@ impl<'a> Table<'a> {
             .at_line(header_line)
             .hint("Renommez la colonne dans l'en-tête (les noms reconnus sont dans la documentation) ou partez du modèle."));
         }
-        Ok(Table { file, recognised, reader, pending, lines, positions, header, non_utf8_reported: false })
+        Ok(Table { file, recognised, reader, pending, lines, positions, header })
     }
 
     /// Whether the file has a column for a role.
@@ -211,11 +217,11 @@ impl<'a> Table<'a> {
                 }
             }
             let byte = record.position().map_or(0, |p| p.byte());
-            let line = self.lines.line_at(self.reader.get_ref().get_ref(), byte);
+            let data: &[u8] = self.reader.get_ref().get_ref();
             if record.iter().all(|c| c.trim_ascii().is_empty()) {
                 continue; // blank line, or only separators as spreadsheets leave them
             }
-            let extra_filled = record.iter().skip(width).any(|c| !c.trim_ascii().is_empty());
+            let extra_filled = (width..record.len()).any(|i| !record[i].trim_ascii().is_empty());
             if record.len() < width || extra_filled {
                 diagnostics.push(
                     Diagnostic::new(
@@ -223,7 +229,7 @@ impl<'a> Table<'a> {
                         self.file,
                         format!("{} champs trouvés, {} attendus (comme l'en-tête) ; ligne écartée", record.len(), width),
                     )
-                    .at_line(line)
+                    .at_line(self.lines.line_at(data, byte))
                     .hint(format!(
                         "Un séparateur ({}) en trop ou en moins, un texte le contenant sans guillemets, ou un fichier tronqué.",
                         source::separator_name(self.recognised.separator)
@@ -231,15 +237,7 @@ impl<'a> Table<'a> {
                 );
                 continue;
             }
-            if !self.non_utf8_reported && std::str::from_utf8(record.as_slice()).is_err() {
-                self.non_utf8_reported = true;
-                diagnostics.push(
-                    Diagnostic::new(Code::F001, self.file, "octets invalides dans le texte (les cellules concernées sont lues vides)")
-                        .at_line(line)
-                        .hint("Réenregistrez le fichier en « CSV UTF-8 (délimité par des points-virgules) »."),
-                );
-            }
-            f(Row { line, record: &record, positions: &self.positions }, diagnostics);
+            f(Row { record: &record, positions: &self.positions, data, byte, lines: &self.lines }, diagnostics);
         }
     }
 }
@@ -247,22 +245,25 @@ impl<'a> Table<'a> {
 /// 1-based line of a record from its byte offset, counted incrementally (offsets only grow). The
 /// csv crate's offset points at the record's first byte or at line terminators before it (after a
 /// CRLF, blank lines): the record starts at the first byte that is not `\r` or `\n`.
+/// Requests come in increasing offsets, so the count never goes back: all lines asked for cost
+/// one pass over the text at most, in large chunks.
 #[derive(Debug, Default)]
-struct LineCounter {
-    counted_to: usize,
-    newlines: u32,
+pub struct LineCounter {
+    counted_to: std::cell::Cell<usize>,
+    newlines: std::cell::Cell<u32>,
 }
 
 impl LineCounter {
-    fn line_at(&mut self, data: &[u8], byte: u64) -> u32 {
+    fn line_at(&self, data: &[u8], byte: u64) -> u32 {
         let start = usize::try_from(byte).unwrap_or(usize::MAX).min(data.len());
         let end = start + data[start..].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
-        if end > self.counted_to {
-            let n = data[self.counted_to..end].iter().filter(|&&b| b == b'\n').count();
-            self.newlines += u32::try_from(n).unwrap_or(u32::MAX);
-            self.counted_to = end;
+        let counted = self.counted_to.get();
+        if end > counted {
+            let n = memchr::memchr_iter(b'\n', &data[counted..end]).count();
+            self.newlines.set(self.newlines.get().saturating_add(u32::try_from(n).unwrap_or(u32::MAX)));
+            self.counted_to.set(end);
         }
-        self.newlines + 1
+        self.newlines.get() + 1
     }
 }
 
@@ -288,7 +289,7 @@ mod tests {
         for text in [&b"a;b\r\n1;x\r\n\r\n2;\"y\r\nz\"\r\n3;w"[..], b"a;b\n1;x\n\n2;\"y\nz\"\n3;w\n"] {
             let mut table = Table::open(text, InputFile::Inducteurs, DEFS).unwrap();
             let mut lines = Vec::new();
-            table.for_each_row(&mut Vec::new(), |row, _| lines.push((row.get(0).to_owned(), row.line)));
+            table.for_each_row(&mut Vec::new(), |row, _| lines.push((row.get(0).to_owned(), row.line())));
             assert_eq!(lines, [("1".to_owned(), 2), ("2".to_owned(), 4), ("3".to_owned(), 6)], "{:?}", String::from_utf8_lossy(text));
         }
     }
