@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Code, Diagnostic, InputFile};
 use crate::input::{DriverRow, Drivers, Ledger, Mappings, Nature};
-use crate::money::{Amount, split};
+use crate::money::{Amount, euros, split};
 use crate::rulebook::{DriverKind, Family, Heading, Key, NationalCode, Side, rulebook};
 
 /// What costs are charged to: an operational activity at a site, and inside B01 a certification
@@ -40,6 +40,8 @@ pub struct ReceiverTotals {
     pub headings: Vec<Amount>,
     pub indirect_by_pool: BTreeMap<PoolKey, Amount>,
     pub products_by_financer: BTreeMap<String, Amount>,
+    /// First ledger line charged directly to the receiver, to point the user at it.
+    pub first_line: Option<u32>,
 }
 
 impl ReceiverTotals {
@@ -145,6 +147,8 @@ enum Resolved<'m> {
 /// Where a pool's amounts accumulate before allocation.
 #[derive(Default)]
 struct PoolAccumulator {
+    /// First ledger line of the pool (the smallest), to point the user at it.
+    first_line: Option<u32>,
     charges: Amount,
     /// B01 commun only: charges per heading.
     by_heading: BTreeMap<Heading, Amount>,
@@ -253,6 +257,7 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
                 let pool = pools
                     .entry(PoolKey { code: activity, family: Family::B01Commun, site: row.site.clone() })
                     .or_default();
+                pool.first_line = Some(pool.first_line.map_or(p.first_line, |l| l.min(p.first_line)));
                 match (p.nature, heading) {
                     (Nature::Charge, Some(h)) => {
                         pool.charges += p.amount;
@@ -270,6 +275,7 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
             let totals = out.receivers.entry(receiver).or_default();
             match p.nature {
                 Nature::Charge => {
+                    totals.first_line = Some(totals.first_line.map_or(p.first_line, |l| l.min(p.first_line)));
                     totals.direct += p.amount;
                     if let Some(h) = heading {
                         *totals.heading_mut(h) += p.amount;
@@ -286,6 +292,7 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
                 if premises { Family::Locaux } else { book.default_family(row.code).unwrap_or(Family::Support) }
             });
             let pool = pools.entry(PoolKey { code: activity, family, site: row.site.clone() }).or_default();
+            pool.first_line = Some(pool.first_line.map_or(p.first_line, |l| l.min(p.first_line)));
             match p.nature {
                 Nature::Charge => pool.charges += p.amount,
                 Nature::Product => pool.products += p.amount,
@@ -329,7 +336,13 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
         let (code, message, hint) = if name.is_empty() {
             (
                 Code::M005,
-                format!("{} ligne{} sans objet analytique (charges {charges}, produits {products}) : montants non rattachés", lines.lines, if lines.lines > 1 { "s" } else { "" }),
+                format!(
+                    "{} ligne{} sans objet analytique (charges {}, produits {}) : montants non rattachés",
+                    lines.lines,
+                    if lines.lines > 1 { "s" } else { "" },
+                    euros(charges),
+                    euros(products)
+                ),
                 "Renseignez l'objet analytique (EOTP, centre de coûts) de ces lignes dans l'export.",
             )
         } else if mappings.invalid.contains_key(name) {
@@ -338,9 +351,11 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
             (
                 Code::M001,
                 format!(
-                    "objet « {name} » absent de la table de correspondance ({} ligne{}, charges {charges}, produits {products}) : montants non rattachés",
+                    "objet « {name} » absent de la table de correspondance ({} ligne{}, charges {}, produits {}) : montants non rattachés",
                     lines.lines,
-                    if lines.lines > 1 { "s" } else { "" }
+                    if lines.lines > 1 { "s" } else { "" },
+                    euros(charges),
+                    euros(products)
                 ),
                 "Ajoutez l'objet à la table de correspondance avec son code national.",
             )
@@ -353,7 +368,10 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
             Diagnostic::new(
                 Code::M004,
                 InputFile::GrandLivre,
-                format!("objet « {name} » : {amount} de charges B01 sans certification, réparties sur les certifications par heures apprenants (pool B01 commun)"),
+                format!(
+                    "objet « {name} » : {} de charges B01 sans certification, réparties sur les certifications par heures apprenants (pool B01 commun)",
+                    euros(amount)
+                ),
             )
             .at_line(ledger.object_lines[object as usize].first_line)
             .hint("Si ces charges concernent une certification, indiquez-la dans la table de correspondance ou sur les lignes."),
@@ -364,7 +382,7 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
             Diagnostic::new(
                 Code::C002,
                 InputFile::GrandLivre,
-                format!("objet « {} » : {amount} en compte 86 (loyer interne du CFA) sur un objet hors axe B", ledger.objects.name(object)),
+                format!("objet « {} » : {} en compte 86 (loyer interne du CFA) sur un objet hors axe B", ledger.objects.name(object), euros(amount)),
             )
             .at_line(ledger.object_lines[object as usize].first_line)
             .hint("Le loyer interne est une charge du CFA : rattachez-le à un objet de la formation."),
@@ -372,7 +390,7 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
     }
     if sum86 != sum87 {
         diagnostics.push(
-            Diagnostic::new(Code::C001, InputFile::GrandLivre, format!("Σ comptes 86 = {sum86} mais Σ comptes 87 = {sum87} : les deux doivent être égales"))
+            Diagnostic::new(Code::C001, InputFile::GrandLivre, format!("Σ comptes 86 = {} mais Σ comptes 87 = {} : les deux doivent être égales", euros(sum86), euros(sum87)))
                 .hint("Le loyer interne se passe en 86 (charge du CFA) et en 87 (produit de la chambre) pour le même montant."),
         );
     }
@@ -480,14 +498,21 @@ fn report_receivers_without_driver(receivers: &BTreeMap<Receiver, ReceiverTotals
             None => format!("activité {}", receiver.activity),
         };
         let kind = book.side_of(receiver.activity).and_then(|s| kinds.get(&s)).map_or("", |k| k.label());
-        diagnostics.push(
-            Diagnostic::new(
-                Code::I002,
-                InputFile::Inducteurs,
-                format!("{what} : des charges directes mais aucune ligne d'inducteur {kind} ; elle ne reçoit aucune charge indirecte"),
-            )
-            .hint(format!("Ajoutez une ligne {kind} pour ce receveur dans les inducteurs.")),
-        );
+        let first = receivers
+            .iter()
+            .filter(|(r, _)| r.activity == receiver.activity && r.certification == receiver.certification)
+            .filter_map(|(_, t)| t.first_line)
+            .min();
+        let mut diagnostic = Diagnostic::new(
+            Code::I002,
+            InputFile::GrandLivre,
+            format!("{what} : des charges directes mais aucune ligne d'inducteur {kind} ; elle ne reçoit aucune charge indirecte"),
+        )
+        .hint(format!("Ajoutez une ligne {kind} pour ce receveur dans les inducteurs."));
+        if let Some(line) = first {
+            diagnostic = diagnostic.at_line(line);
+        }
+        diagnostics.push(diagnostic);
     }
 }
 
@@ -512,6 +537,11 @@ fn allocate_pool(
         unallocated: Amount::ZERO,
     };
     let Some(pool_key) = book.key(key.family) else { return result };
+    // Findings about a pool point at its first ledger line.
+    let at_pool = |d: Diagnostic| match acc.first_line {
+        Some(line) => Diagnostic { file: InputFile::GrandLivre, ..d }.at_line(line),
+        None => d,
+    };
     let pool_heading = book.heading_of_pool(key.code);
     let describe = describe_pool(&key);
     match pool_key.level1 {
@@ -545,14 +575,17 @@ fn allocate_pool(
                 }
                 result.products = unspread;
                 if !unspread.is_zero() {
-                    diagnostics.push(
+                    diagnostics.push(at_pool(
                         Diagnostic::new(
                             Code::R004,
                             InputFile::Calcul,
-                            format!("{describe} : {unspread} de produits B01 sans certification non ventilables (aucune heure apprenant de certification dans le périmètre) ; ils restent sur le pool"),
+                            format!(
+                                "{describe} : {} de produits B01 sans certification non ventilables (aucune heure apprenant de certification dans le périmètre) ; ils restent sur le pool",
+                                euros(unspread)
+                            ),
                         )
                         .hint("Ajoutez les heures apprenants des certifications de ce site dans les inducteurs."),
-                    );
+                    ));
                 }
             } else {
                 let split = split_receivers(acc.charges, driver, weights, side, &keep);
@@ -561,7 +594,7 @@ fn allocate_pool(
                 result.level2.push(ReceiverSplit { side, heading: None, financer: None, split });
             }
             if !result.unallocated.is_zero() {
-                diagnostics.push(no_weight(Code::R001, &describe, result.unallocated, driver, key.site.as_deref()));
+                diagnostics.push(at_pool(no_weight(Code::R001, &describe, result.unallocated, driver, key.site.as_deref())));
             }
         }
         Some(level1_driver) => {
@@ -572,7 +605,7 @@ fn allocate_pool(
                     Diagnostic::new(
                         Code::R003,
                         InputFile::Calcul,
-                        format!("{describe} : aucune ligne « {} » dans le périmètre, niveau 1 réparti par {}", level1_driver.label(), driver.label()),
+                        format!("{describe} : aucun « {} » (ni ligne ni valeur non nulle) dans le périmètre, niveau 1 réparti par {}", level1_driver.label(), driver.label()),
                     )
                     .hint("Normal si le parc automobile n'est pas suivi (annexe 3 : « si suivi possible »)."),
                 );
@@ -588,7 +621,7 @@ fn allocate_pool(
                 },
                 None => {
                     if !acc.charges.is_zero() {
-                        diagnostics.push(no_weight(Code::R001, &describe, acc.charges, driver, key.site.as_deref()));
+                        diagnostics.push(at_pool(no_weight(Code::R001, &describe, acc.charges, driver, key.site.as_deref())));
                     }
                     Split { driver, amount: acc.charges, parts: Vec::new(), unallocated: acc.charges }
                 }
@@ -602,20 +635,20 @@ fn allocate_pool(
                 let level2_driver = pool_key.level2(side);
                 let split = split_receivers(share, level2_driver, weights, side, &|_| true);
                 if !split.unallocated.is_zero() {
-                    diagnostics.push(
+                    diagnostics.push(at_pool(
                         Diagnostic::new(
                             Code::R002,
                             InputFile::Calcul,
                             format!(
                                 "{describe} : la part {} de {} n'a aucun poids de niveau 2 ({}) dans {} ; elle reste non répartie",
                                 side.label(),
-                                split.unallocated,
+                                euros(split.unallocated),
                                 level2_driver.label(),
                                 scope_label(key.site.as_deref())
                             ),
                         )
                         .hint(format!("Ajoutez des lignes {} pour les activités de ce côté.", level2_driver.label())),
-                    );
+                    ));
                 }
                 credit(receivers, &split, &key, Some(pool_heading));
                 result.unallocated += split.unallocated;
@@ -627,10 +660,12 @@ fn allocate_pool(
     result
 }
 
-/// The level-1 driver, or the key's fallback when the scope has no row of it at all.
+/// The level-1 driver, or the key's fallback when the scope has no weight of it (no row, or only
+/// zeros: « nombre de véhicules (si suivi possible) OU ETP », Annexe 3).
 fn level1_driver_in_scope(key: &Key, driver: DriverKind, weights: &ScopeWeights) -> (DriverKind, bool) {
+    let weight: u128 = Side::BOTH.iter().map(|&s| weights.level1.get(&(driver, s)).copied().unwrap_or(0)).sum();
     match key.fallback {
-        Some(fallback) if weights.rows.get(&driver).copied().unwrap_or(0) == 0 => (fallback, true),
+        Some(fallback) if weight == 0 => (fallback, true),
         _ => (driver, false),
     }
 }
@@ -697,7 +732,7 @@ fn no_weight(code: Code, describe: &str, amount: Amount, driver: DriverKind, sit
     Diagnostic::new(
         code,
         InputFile::Calcul,
-        format!("{describe} : {amount} non répartis, aucun poids « {} » dans {}", driver.label(), scope_label(site)),
+        format!("{describe} : {} non répartis, aucun poids « {} » dans {}", euros(amount), driver.label(), scope_label(site)),
     )
     .hint(format!("Ajoutez des lignes {} dans les inducteurs pour ce périmètre, ou rattachez l'objet à un autre site.", driver.label()))
 }

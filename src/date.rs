@@ -18,8 +18,9 @@ impl Date {
     }
 
     /// Parses `AAAAMMJJ` (FEC, SAP), `JJ/MM/AAAA` (French spreadsheets) or ISO `AAAA-MM-JJ`
-    /// (an ISO date-time keeps only its date); a whole number of at most five digits is a
-    /// spreadsheet serial (a date column formatted « Standard » shows `45306` for 15/01/2024).
+    /// (an ISO date-time keeps only its date); a five-digit number between 32874 and 73050 is a
+    /// spreadsheet serial of 1990–2099 (a date column formatted « Standard » shows `45306` for
+    /// 15/01/2024).
     pub fn parse(text: &str) -> Option<Date> {
         Date::parse_bytes(text.as_bytes())
     }
@@ -44,8 +45,10 @@ impl Date {
     fn parse_general(text: &str) -> Option<Date> {
         let t = text.trim();
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse::<i32>().ok()).flatten();
-        if (1..=5).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) {
-            return Date::from_excel_serial(i64::from(digits(t)?)).filter(|d| d.year >= 1901);
+        if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
+            // Only the serials of 1990–2099 (32874–73050): « 2024 » is not a date.
+            let serial = i64::from(digits(t)?);
+            return (32_874..=73_050).contains(&serial).then(|| Date::from_excel_serial(serial)).flatten();
         }
         if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
             return Date::new(digits(&t[..4])?, digits(&t[4..6])? as u8, digits(&t[6..])? as u8);
@@ -135,7 +138,9 @@ mod tests {
         assert_eq!(Date::parse("20241301"), None);
         assert_eq!(Date::parse("hier"), None);
         assert_eq!(Date::parse("45306"), Date::new(2024, 1, 15), "spreadsheet serial");
-        assert_eq!(Date::parse("12"), None, "a serial before 1901 is not a ledger date");
+        assert_eq!(Date::parse("12"), None, "not a serial of a plausible ledger date");
+        assert_eq!(Date::parse("2024"), None, "a year is not a date");
+        assert_eq!(Date::parse("99999"), None);
         assert_eq!(Date::parse(""), None);
     }
 

@@ -94,10 +94,12 @@ catalogue! {
     F008 = "F008", Info, "encodage autre qu'UTF-8 détecté et converti", "spécification §2";
     F009 = "F009", Avertissement, "encodages mêlés dans un même fichier", "spécification §2";
     F010 = "F010", Avertissement, "colonne en double : seule la première est lue", "spécification §2";
+    F011 = "F011", Avertissement, "débit ou crédit négatif (lu en sens inverse)", "spécification §2.1";
     H001 = "H001", Info, "lignes hors périmètre analytique (ni classe 6, ni 7, ni 86, ni 87)", "spécification §2.1";
     H002 = "H002", Info, "lignes hors de la période demandée", "norme §V.e.i ; spécification §2.4";
     H003 = "H003", Avertissement, "lignes sans date gardées malgré le filtre de période", "spécification §2.4";
     H004 = "H004", Info, "charges du CFA classées en pédagogie faute de rubrique", "spécification §5";
+    H005 = "H005", Erreur, "période inversée (début après la fin)", "spécification §2.4";
     I001 = "I001", Erreur, "valeur d'inducteur négative ou invalide", "norme annexe 3";
     I002 = "I002", Avertissement, "receveur avec charges directes mais sans inducteur", "norme §V.c.ii ; spécification §4";
     I003 = "I003", Erreur, "type d'inducteur inconnu", "norme annexe 3 ; spécification §2.3";
@@ -116,6 +118,7 @@ catalogue! {
     M009 = "M009", Avertissement, "clé de répartition sur un objet qui n'est pas un pool, ignorée", "spécification §2.2";
     M010 = "M010", Erreur, "clé de répartition inconnue", "norme annexe 3 ; spécification §2.2";
     M011 = "M011", Erreur, "rubrique France compétences inconnue", "norme annexe 3 ; spécification §5";
+    M012 = "M012", Erreur, "ligne de correspondance sans objet", "spécification §2.2";
     P001 = "P001", Erreur, "préprojet en retard (moins de 21 jours avant la transmission)", "norme §V.e.iii";
     R001 = "R001", Erreur, "pool non répartissable (aucun poids de niveau 1 dans son périmètre)", "spécification §4.9";
     R002 = "R002", Erreur, "côté non répartissable (aucun poids de niveau 2 dans son périmètre)", "spécification §4.9";

@@ -11,6 +11,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod input;
 pub mod money;
+pub mod names;
 pub mod report;
 pub mod rulebook;
 pub mod templates;

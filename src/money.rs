@@ -176,7 +176,7 @@ impl AmountError {
             AmountError::Empty => "la cellule est vide",
             AmountError::NotANumber => "ce n'est pas un nombre",
             AmountError::TooManyDecimals => "trop de décimales",
-            AmountError::TooLarge => "valeur hors des limites acceptées",
+            AmountError::TooLarge => "valeur hors des limites acceptées (au plus 999 999 999,99 € par ligne, 1 000 000 000 pour un inducteur)",
         }
     }
 }
@@ -452,6 +452,11 @@ pub fn weight_sum_text(micros: u128) -> String {
     let trimmed = frac.trim_end_matches('0');
     let decimals = if trimmed.len() < 2 { &frac[..2] } else { trimmed };
     format!("{}.{decimals}", micros / unit)
+}
+
+/// An amount for a French sentence: `1 234,56 €`.
+pub fn euros(amount: Amount) -> String {
+    format!("{} €", french(amount))
 }
 
 /// French notation for people: `1 234,56` (narrow no-break space between thousands).

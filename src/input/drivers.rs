@@ -60,9 +60,9 @@ fn weight(text: &str, column: &str, line: u32, diags: &mut Vec<Diagnostic>) -> O
     match Weight::parse(text) {
         Ok(w) => Some(Some(w)),
         Err(e) => {
-            let why = match e {
-                WeightError::Negative => "valeur négative".to_owned(),
-                WeightError::Invalid(e) => e.explain().to_owned(),
+            let (why, hint) = match e {
+                WeightError::Negative => ("valeur négative".to_owned(), "Un inducteur ne peut pas être négatif : corrigez la valeur (0 si nul)."),
+                WeightError::Invalid(e) => (e.explain().to_owned(), "Écrivez un nombre : chiffres et virgule décimale, comme 12,5."),
             };
             diags.push(
                 Diagnostic::new(
@@ -74,7 +74,7 @@ fn weight(text: &str, column: &str, line: u32, diags: &mut Vec<Diagnostic>) -> O
                 )
                 .at_line(line)
                 .in_column(column)
-                .hint("Corrigez la valeur ; un inducteur ne peut pas être négatif."),
+                .hint(hint),
             );
             None
         }
@@ -91,7 +91,7 @@ impl Drivers {
         table.for_each_row(&mut diagnostics, |row, diags| {
             let line = row.line();
             let kind_text = row.get(INDUCTEUR);
-            let Some(kind) = DriverKind::parse(&kind_text.to_lowercase()) else {
+            let Some(kind) = DriverKind::parse(kind_text) else {
                 diags.push(
                     Diagnostic::new(
                         Code::I003,

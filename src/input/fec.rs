@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use super::table::{Row, Table, normalise_header};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, InputFile};
-use crate::money::Amount;
+use crate::money::{Amount, euros};
 
 /// The header names that make a file a FEC.
 const MARKERS: [&str; 3] = ["journalcode", "ecriturenum", "comptenum"];
@@ -46,6 +46,8 @@ type EntryKey = (Box<[u8]>, Box<[u8]>);
 pub struct FecChecks {
     number: Option<usize>,
     journal: Option<usize>,
+    /// The FEC's field count: every line must have it (DGFiP validator).
+    width: usize,
     other_dates: Vec<(usize, String)>,
     /// Net (debit − credit) and first line of each entry.
     entries: FxHashMap<EntryKey, (Amount, u32)>,
@@ -55,6 +57,7 @@ impl FecChecks {
     pub fn new(table: &Table<'_>) -> FecChecks {
         let index = |name: &str| table.header.iter().position(|h| normalise_header(h) == name);
         FecChecks {
+            width: table.header.iter().rposition(|h| !h.is_empty()).map_or(0, |i| i + 1),
             number: index("ecriturenum"),
             journal: index("journalcode"),
             other_dates: ["PieceDate", "ValidDate"]
@@ -63,6 +66,23 @@ impl FecChecks {
                 .collect(),
             entries: FxHashMap::default(),
         }
+    }
+
+    /// The field count of a line, checked before anything is read from it.
+    pub fn shape(&self, row: &Row<'_>, diags: &mut Vec<Diagnostic>) -> bool {
+        if row.len() < self.width {
+            diags.push(
+                Diagnostic::new(
+                    Code::F004,
+                    InputFile::GrandLivre,
+                    format!("{} champs trouvés, {} attendus (comme l'en-tête du FEC) ; ligne écartée", row.len(), self.width),
+                )
+                .at_line(row.line())
+                .hint("Le FEC exige le même nombre de champs sur chaque ligne : fichier tronqué ou séparateur dans un libellé ?"),
+            );
+            return false;
+        }
+        true
     }
 
     /// Checks one readable line; `false` when it must be set aside (a date is invalid).
@@ -97,9 +117,10 @@ impl FecChecks {
                     Code::F004,
                     InputFile::GrandLivre,
                     format!(
-                        "écriture {} du journal {} déséquilibrée : excédent au {side} de {net} (une écriture doit avoir autant de débit que de crédit)",
+                        "écriture {} du journal {} déséquilibrée : excédent au {side} de {} (une écriture doit avoir autant de débit que de crédit)",
                         String::from_utf8_lossy(&number),
-                        String::from_utf8_lossy(&journal)
+                        String::from_utf8_lossy(&journal),
+                        euros(net)
                     ),
                 )
                 .at_line(line)

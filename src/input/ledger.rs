@@ -10,10 +10,10 @@ use rustc_hash::FxHashMap;
 
 use super::fec::{self, FecChecks};
 use super::source::Recognised;
-use super::table::{ColumnDef, Row, Table};
+use super::table::{ColumnDef, Row, Table, normalise_header};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, InputFile};
-use crate::money::{Amount, MAX_LEDGER_LINES};
+use crate::money::{Amount, MAX_LEDGER_LINES, euros, french};
 use crate::rulebook::rulebook;
 
 const COMPTE: usize = 0;
@@ -216,6 +216,7 @@ impl Ledger {
             recognised.format = "FEC".to_owned();
         }
         let signed = table.has(MONTANT);
+        let has_date_column = table.has(DATE);
         if !(signed || table.has(DEBIT) || table.has(CREDIT)) {
             return Err(Diagnostic::new(
                 Code::F002,
@@ -245,6 +246,14 @@ impl Ledger {
             signed,
         };
         let mut diagnostics = Vec::new();
+        if let (Some(from), Some(to)) = (period.from, period.to) {
+            if from > to {
+                diagnostics.push(
+                    Diagnostic::new(Code::H005, InputFile::GrandLivre, format!("période du {from} au {to} : le début est après la fin ; aucune ligne datée ne peut y entrer"))
+                        .hint("Inversez les deux dates de la période."),
+                );
+            }
+        }
         let mut too_many = false;
         table.for_each_row(&mut diagnostics, |row, diags| {
             if reader.ledger.lines_read as usize >= MAX_LEDGER_LINES {
@@ -265,7 +274,7 @@ impl Ledger {
         }
         let mut ledger = reader.ledger;
         ledger.recognised = Some(recognised);
-        summarise(&ledger, period, &mut diagnostics);
+        summarise(&ledger, period, has_date_column, &mut diagnostics);
         Ok((ledger, diagnostics))
     }
 }
@@ -285,6 +294,10 @@ impl LedgerReader {
     fn line(&mut self, row: &Row<'_>, diags: &mut Vec<Diagnostic>) {
         let ledger = &mut self.ledger;
         ledger.lines_read += 1;
+        if self.fec.as_ref().is_some_and(|checks| !checks.shape(row, diags)) {
+            ledger.unreadable.add(row, Amount::ZERO);
+            return;
+        }
         let Some(net) = net_amount(row, self.signed, diags) else {
             ledger.unreadable.add(row, Amount::ZERO);
             return;
@@ -352,7 +365,11 @@ impl LedgerReader {
         if object as usize == ledger.object_lines.len() {
             ledger.object_lines.push(ObjectLines { first_line: row.line(), lines: 0 });
         }
-        ledger.object_lines[object as usize].lines += 1;
+        let lines_of_object = &mut ledger.object_lines[object as usize];
+        if lines_of_object.lines == 0 {
+            lines_of_object.first_line = row.line(); // id 0 (no object) is created before any line
+        }
+        lines_of_object.lines += 1;
         let certification = match row.raw(CERTIFICATION) {
             None | Some(b"") => 0,
             Some(c) => ledger.certifications.id(c),
@@ -435,15 +452,21 @@ fn net_amount(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Optio
     };
     if signed && !row.get(MONTANT).is_empty() {
         let amount = read(MONTANT, "montant", diags)??;
-        return match row.get(SENS).to_ascii_uppercase().as_str() {
-            "" | "D" | "DEBIT" | "DÉBIT" => Some(amount),
-            "C" | "CREDIT" | "CRÉDIT" => Some(-amount),
-            other => {
+        let sens = row.get(SENS);
+        // D/C, débit/crédit, and SAP's S (Soll) / H (Haben), without regard to case or accents.
+        return match normalise_header(sens).as_str() {
+            "" | "d" | "debit" | "s" => Some(amount),
+            "c" | "credit" | "h" => Some(-amount),
+            _ => {
                 diags.push(
-                    Diagnostic::new(Code::F003, InputFile::GrandLivre, format!("sens « {other} » : D ou C attendu ; ligne écartée"))
-                        .at_line(row.line())
-                        .in_column("sens")
-                        .hint("Le sens vaut D (débit) ou C (crédit), ou reste vide si le montant est signé."),
+                    Diagnostic::new(
+                        Code::F003,
+                        InputFile::GrandLivre,
+                        format!("sens « {sens} » : D (débit) ou C (crédit) attendu, ou S/H comme SAP ; ligne écartée"),
+                    )
+                    .at_line(row.line())
+                    .in_column("sens")
+                    .hint("Le sens vaut D ou C (S ou H dans SAP), ou reste vide si le montant est signé."),
                 );
                 None
             }
@@ -466,19 +489,33 @@ fn net_amount(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Optio
                 Diagnostic::new(
                     Code::F004,
                     InputFile::GrandLivre,
-                    format!("débit {d} et crédit {c} sur la même ligne : un seul des deux est attendu ; ligne écartée"),
+                    format!("débit {} et crédit {} sur la même ligne : un seul des deux est attendu ; ligne écartée", french(d), french(c)),
                 )
                 .at_line(row.line())
                 .hint("Scindez la ligne en deux, ou portez le solde d'un seul côté."),
             );
             None
         }
-        (d, c) => Some(d.unwrap_or_default() - c.unwrap_or_default()),
+        (d, c) => {
+            let (d, c) = (d.unwrap_or_default(), c.unwrap_or_default());
+            if d.cents() < 0 || c.cents() < 0 {
+                diags.push(
+                    Diagnostic::new(
+                        Code::F011,
+                        InputFile::GrandLivre,
+                        format!("débit {} / crédit {} : montant négatif, lu comme une écriture en sens inverse", french(d), french(c)),
+                    )
+                    .at_line(row.line())
+                    .hint("Débit et crédit sont positifs ; une extourne se passe dans l'autre colonne."),
+                );
+            }
+            Some(d - c)
+        }
     }
 }
 
 /// The once-per-file findings: lines out of scope, out of the period, undated.
-fn summarise(ledger: &Ledger, period: Period, diagnostics: &mut Vec<Diagnostic>) {
+fn summarise(ledger: &Ledger, period: Period, has_date_column: bool, diagnostics: &mut Vec<Diagnostic>) {
     let c = ledger.out_of_scope;
     if c.lines > 0 {
         diagnostics.push(
@@ -489,8 +526,8 @@ fn summarise(ledger: &Ledger, period: Period, diagnostics: &mut Vec<Diagnostic>)
                     "{} ligne{} hors périmètre analytique (comptes ni de classe 6 ou 7, ni 86 ou 87 : débit {}, crédit {}), non prises en compte",
                     c.lines,
                     if c.lines > 1 { "s" } else { "" },
-                    c.debit,
-                    c.credit
+                    euros(c.debit),
+                    euros(c.credit)
                 ),
             )
             .at_line(c.first_line)
@@ -504,16 +541,19 @@ fn summarise(ledger: &Ledger, period: Period, diagnostics: &mut Vec<Diagnostic>)
                 Code::H002,
                 InputFile::GrandLivre,
                 format!(
-                    "{} ligne{} datée{} hors de la période {} – {} écartée{}",
+                    "{} ligne{} datée{} hors de la période {} – {} écartée{} (débit {}, crédit {})",
                     c.lines,
                     s(c.lines),
                     s(c.lines),
                     period.from.map_or("…".into(), |d| d.to_string()),
                     period.to.map_or("…".into(), |d| d.to_string()),
-                    s(c.lines)
+                    s(c.lines),
+                    euros(c.debit),
+                    euros(c.credit)
                 ),
             )
-            .at_line(c.first_line),
+            .at_line(c.first_line)
+            .hint("Normal pour une clôture intermédiaire ; vérifiez la période si ces lignes devaient compter."),
         );
     }
     let c = ledger.undated_in_period;
@@ -525,7 +565,11 @@ fn summarise(ledger: &Ledger, period: Period, diagnostics: &mut Vec<Diagnostic>)
                 format!("{} ligne{} sans date gardée{} malgré le filtre de période", c.lines, s(c.lines), s(c.lines)),
             )
             .at_line(c.first_line)
-            .hint("Ajoutez la colonne date à l'export pour que le filtre de période s'applique à toutes les lignes."),
+            .hint(if has_date_column {
+                "Renseignez la date de ces lignes pour que le filtre de période s'applique à elles."
+            } else {
+                "Ajoutez la colonne date à l'export pour que le filtre de période s'applique."
+            }),
         );
     }
 }

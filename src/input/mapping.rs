@@ -74,7 +74,7 @@ impl Mappings {
             let object = row.get(OBJET).to_owned();
             if object.is_empty() {
                 diags.push(
-                    Diagnostic::new(Code::M002, InputFile::Correspondance, "objet vide : la ligne ne rattache rien ; ligne écartée")
+                    Diagnostic::new(Code::M012, InputFile::Correspondance, "objet vide : la ligne ne rattache rien ; ligne écartée")
                         .at_line(line)
                         .in_column("objet")
                         .hint("Indiquez l'objet analytique (EOTP, centre de coûts) tel qu'il figure dans le grand livre."),
@@ -103,9 +103,13 @@ impl Mappings {
                             Diagnostic::new(
                                 Code::M002,
                                 InputFile::Correspondance,
-                                format!(
-                                    "objet « {object} » : code national « {code_text} » inconnu ; une activité (A03) ou une action (A0301) de la nomenclature v10 est attendue ; l'objet est non rattaché"
-                                ),
+                                if code_text.is_empty() {
+                                    format!("objet « {object} » : code national absent ; une activité (A03) ou une action (A0301) de la nomenclature v10 est attendue ; l'objet est non rattaché")
+                                } else {
+                                    format!(
+                                        "objet « {object} » : code national « {code_text} » inconnu ; une activité (A03) ou une action (A0301) de la nomenclature v10 est attendue ; l'objet est non rattaché"
+                                    )
+                                },
                             )
                             .at_line(line)
                             .in_column("code")
@@ -116,7 +120,7 @@ impl Mappings {
                 },
             };
             let heading_text = row.get(RUBRIQUE);
-            let heading = if heading_text.is_empty() { None } else { book.heading(&heading_text.to_lowercase()) };
+            let heading = if heading_text.is_empty() { None } else { book.heading(heading_text) };
             if !heading_text.is_empty() && heading.is_none() {
                 let ids: Vec<&str> = book.headings.iter().map(|(h, _)| h.as_str()).collect();
                 diags.push(
@@ -137,7 +141,10 @@ impl Mappings {
             let family = if family_text.is_empty() {
                 None
             } else {
-                Family::parse(&family_text.to_lowercase()).filter(|f| book.key(*f).is_some_and(|k| k.level1.is_some()))
+                // The one-level families are never chosen, only defaulted: naming the code's own
+                // default (« pilotage » on A11) is accepted as the default.
+                let default = NationalCode::parse(row.get(CODE)).and_then(|c| book.default_family(c));
+                Family::parse(family_text).filter(|f| book.key(*f).is_some_and(|k| k.level1.is_some()) || Some(*f) == default)
             };
             if !family_text.is_empty() && family.is_none() {
                 diags.push(
@@ -145,7 +152,7 @@ impl Mappings {
                         Code::M010,
                         InputFile::Correspondance,
                         format!(
-                            "objet « {object} » : clé « {family_text} » inconnue ; attendu : support, gouvernance, locaux ou vehicules ; l'objet est non rattaché"
+                            "objet « {object} » : clé « {family_text} » inconnue ou inapplicable ; attendu : support, gouvernance, locaux ou vehicules (« pilotage » ne vaut que pour A11, B11, C11) ; l'objet est non rattaché"
                         ),
                     )
                     .at_line(line)
@@ -238,7 +245,7 @@ fn check_attributes(row: &MappingRow, diagnostics: &mut Vec<Diagnostic>) {
                 Code::M009,
                 InputFile::Correspondance,
                 format!(
-                    "objet « {} » ({}) : clé « {} » ignorée, ses charges sont directes (seuls les objets de l'axe D et A11, B11, C11 sont répartis)",
+                    "objet « {} » ({}) : clé « {} » ignorée, seuls les objets de l'axe D et de A11, B11, C11 sont répartis par une clé",
                     row.object,
                     row.code,
                     f.label()

@@ -35,6 +35,8 @@ pub struct Table<'a> {
     positions: Vec<Option<usize>>,
     /// The header's cells as written, for messages.
     pub header: Vec<String>,
+    /// Cells a row must have: up to the last required column.
+    required_width: usize,
 }
 
 /// A record of the table; its 1-based line number is counted when asked for.
@@ -57,10 +59,19 @@ impl<'t> Row<'t> {
         self.raw(role).map_or("", |b| std::str::from_utf8(b).unwrap_or("").trim())
     }
 
-    /// The bytes of a role's cell, trimmed of ASCII spaces.
+    /// The bytes of a role's cell, trimmed of spaces (no-break spaces included, as `get`).
     pub fn raw(&self, role: usize) -> Option<&'t [u8]> {
         let i = self.positions.get(role).copied().flatten()?;
-        self.record.get(i).map(<[u8]>::trim_ascii)
+        self.record.get(i).map(trim)
+    }
+
+    /// Number of cells of the record.
+    pub fn len(&self) -> usize {
+        self.record.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.record.is_empty()
     }
 
     pub fn has(&self, role: usize) -> bool {
@@ -69,12 +80,26 @@ impl<'t> Row<'t> {
 
     /// A cell by its column index in the file, trimmed.
     pub fn cell(&self, index: usize) -> Option<&'t [u8]> {
-        self.record.get(index).map(<[u8]>::trim_ascii)
+        self.record.get(index).map(trim)
     }
 
     /// A cell by its column index, as text (empty when absent).
     pub fn cell_text(&self, index: usize) -> std::borrow::Cow<'t, str> {
         String::from_utf8_lossy(self.cell(index).unwrap_or_default())
+    }
+}
+
+/// A cell trimmed of white space at both ends, no-break spaces included (exports pad codes with
+/// them), so that « OA » and « OA\u{a0} » are the same object in every file. ASCII fast path.
+pub fn trim(cell: &[u8]) -> &[u8] {
+    let cell = cell.trim_ascii();
+    match (cell.first(), cell.last()) {
+        (Some(a), Some(b)) if *a < 0x80 && *b < 0x80 => cell,
+        (None, _) | (_, None) => cell,
+        _ => match std::str::from_utf8(cell) {
+            Ok(text) => text.trim().as_bytes(),
+            Err(_) => cell,
+        },
     }
 }
 
@@ -88,27 +113,7 @@ pub fn recognised_names(file: &str, def: &ColumnDef) -> Vec<String> {
         .collect()
 }
 
-/// Normalised form of a header cell: lower case, no accents, no spaces or punctuation.
-pub fn normalise_header(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .flat_map(|c| match c {
-            'œ' => ['o', 'e'].into_iter().take(2),
-            'æ' => ['a', 'e'].into_iter().take(2),
-            c => [c, ' '].into_iter().take(1),
-        })
-        .filter_map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' => Some('a'),
-            'é' | 'è' | 'ê' | 'ë' => Some('e'),
-            'î' | 'ï' | 'í' => Some('i'),
-            'ô' | 'ö' | 'ó' => Some('o'),
-            'ù' | 'û' | 'ü' | 'ú' => Some('u'),
-            'ç' => Some('c'),
-            ' ' | '_' | '-' | '\'' | '’' | '.' | '\u{a0}' | '\u{feff}' | '\r' | '\t' => None,
-            c => Some(c),
-        })
-        .collect()
-}
+pub use crate::names::normalise as normalise_header;
 
 impl<'a> Table<'a> {
     /// Decodes `bytes`, reads the header and finds every role of `defs`. A required role
@@ -187,7 +192,14 @@ impl<'a> Table<'a> {
             .at_line(header_line)
             .hint("Renommez la colonne dans l'en-tête (les noms reconnus sont dans la documentation) ou partez du modèle."));
         }
-        Ok(Table { file, recognised, reader, pending, lines, positions, header })
+        let required_width = defs
+            .iter()
+            .zip(&positions)
+            .filter(|(d, _)| d.required)
+            .filter_map(|(_, p)| p.map(|i| i + 1))
+            .max()
+            .unwrap_or(1);
+        Ok(Table { file, recognised, reader, pending, lines, positions, header, required_width })
     }
 
     /// Whether the file has a column for a role.
@@ -200,7 +212,10 @@ impl<'a> Table<'a> {
     pub fn for_each_row(&mut self, diagnostics: &mut Vec<Diagnostic>, mut f: impl FnMut(Row<'_>, &mut Vec<Diagnostic>)) {
         diagnostics.append(&mut self.pending);
         let mut record = csv::ByteRecord::new();
-        let width = self.header.len();
+        // Empty cells at the end of the header (a trailing separator) are no columns.
+        let width = self.header.iter().rposition(|h| !h.is_empty()).map_or(0, |i| i + 1);
+        // A short row is read when it has every required column: its missing cells are empty.
+        let needed = self.required_width;
         loop {
             match self.reader.read_byte_record(&mut record) {
                 Ok(false) => break,
@@ -222,7 +237,7 @@ impl<'a> Table<'a> {
                 continue; // blank line, or only separators as spreadsheets leave them
             }
             let extra_filled = (width..record.len()).any(|i| !record[i].trim_ascii().is_empty());
-            if record.len() < width || extra_filled {
+            if record.len() < needed || extra_filled {
                 diagnostics.push(
                     Diagnostic::new(
                         Code::F004,
@@ -234,6 +249,27 @@ impl<'a> Table<'a> {
                         "Un séparateur ({}) en trop ou en moins, un texte le contenant sans guillemets, ou un fichier tronqué.",
                         source::separator_name(self.recognised.separator)
                     )),
+                );
+                continue;
+            }
+            if memchr::memchr(b'\n', record.as_slice()).is_some() {
+                // A cell over several lines: almost always a quote left open, which swallows
+                // the lines after it. They are set aside and said, never summed in silence.
+                let first = self.lines.line_at(data, byte);
+                let inside = record.as_slice().strip_suffix(b"\n").unwrap_or(record.as_slice());
+                let spanned = memchr::memchr_iter(b'\n', inside).count() as u32;
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::F004,
+                        self.file,
+                        format!(
+                            "un guillemet ouvert ligne {first} n'est fermé que ligne {} : les lignes {first} à {} sont lues comme une seule ; écartées",
+                            first + spanned,
+                            first + spanned
+                        ),
+                    )
+                    .at_line(first)
+                    .hint("Fermez le guillemet dans la cellule, ou retirez-le ; un texte ne peut pas tenir sur plusieurs lignes."),
                 );
                 continue;
             }
@@ -284,14 +320,32 @@ mod tests {
     }
 
     #[test]
-    fn line_numbers_are_right_with_crlf_and_quoted_newlines() {
+    fn line_numbers_are_right_with_crlf_blank_lines_and_quotes() {
         const DEFS: &[ColumnDef] = &[ColumnDef { name: "a", aliases: &[], required: true }];
-        for text in [&b"a;b\r\n1;x\r\n\r\n2;\"y\r\nz\"\r\n3;w"[..], b"a;b\n1;x\n\n2;\"y\nz\"\n3;w\n"] {
+        for text in [&b"a;b\r\n1;x\r\n\r\n2;\"y;z\"\r\n\r\n3;w"[..], b"a;b\n1;x\n\n2;\"y;z\"\n\n3;w\n"] {
             let mut table = Table::open(text, InputFile::Inducteurs, DEFS).unwrap();
             let mut lines = Vec::new();
             table.for_each_row(&mut Vec::new(), |row, _| lines.push((row.get(0).to_owned(), row.line())));
             assert_eq!(lines, [("1".to_owned(), 2), ("2".to_owned(), 4), ("3".to_owned(), 6)], "{:?}", String::from_utf8_lossy(text));
         }
+    }
+
+    #[test]
+    fn trailing_separators_short_rows_and_open_quotes() {
+        const DEFS: &[ColumnDef] = &[
+            ColumnDef { name: "compte", aliases: &[], required: true },
+            ColumnDef { name: "objet", aliases: &[], required: true },
+            ColumnDef { name: "libelle", aliases: &[], required: false },
+        ];
+        let text = "compte;objet;libelle;\n641;OA\u{a0};x;\n641;OB\n641;OC;\"Achat\n642;OD;y\n643;OE;z\n";
+        let mut table = Table::open(text.as_bytes(), InputFile::GrandLivre, DEFS).unwrap();
+        let mut rows = Vec::new();
+        let mut diags = Vec::new();
+        table.for_each_row(&mut diags, |row, _| rows.push((String::from_utf8_lossy(row.raw(1).unwrap()).into_owned(), row.line())));
+        assert_eq!(rows, [("OA".to_owned(), 2), ("OB".to_owned(), 3)]);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!((diags[0].code, diags[0].line), (Code::F004, Some(4)));
+        assert!(diags[0].message.contains("lignes 4 à 6"), "{}", diags[0].message);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use crate::date::Date;
+use crate::names::normalise;
 
 /// A national code of nomenclature v10: an axis (`A`), an activity (`A03`) or an action (`A0301`).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -97,12 +98,9 @@ pub enum Side {
 impl Side {
     pub const BOTH: [Side; 2] = [Side::Cma, Side::Formation];
 
+    /// `formation` or `cma`, as people write them (case, accents and spaces do not count).
     pub fn parse(text: &str) -> Option<Side> {
-        match text.trim().to_lowercase().as_str() {
-            "cma" => Some(Side::Cma),
-            "formation" => Some(Side::Formation),
-            _ => None,
-        }
+        Side::BOTH.into_iter().find(|s| normalise(s.label()) == normalise(text))
     }
 
     pub fn label(self) -> &'static str {
@@ -126,8 +124,10 @@ impl DriverKind {
     pub const ALL: [DriverKind; 4] =
         [DriverKind::Etp, DriverKind::Surface, DriverKind::Vehicules, DriverKind::HeuresApprenants];
 
+    /// `etp`, `surface`, `vehicules`, `heures_apprenants`, as people write them (`Véhicules`,
+    /// `heures apprenants`).
     pub fn parse(text: &str) -> Option<DriverKind> {
-        DriverKind::ALL.into_iter().find(|k| k.label() == text)
+        DriverKind::ALL.into_iter().find(|k| normalise(k.label()) == normalise(text))
     }
 
     pub fn label(self) -> &'static str {
@@ -169,7 +169,7 @@ impl Family {
             Family::B01Commun,
         ]
         .into_iter()
-        .find(|f| f.label() == text)
+        .find(|f| normalise(f.label()) == normalise(text))
     }
 
     pub fn label(self) -> &'static str {
@@ -475,8 +475,10 @@ impl Rulebook {
         self.premises_prefixes.iter().any(|p| account.starts_with(p.as_str()))
     }
 
+    /// A heading by its id, as people write it (`pédagogie`, `Frais annexes`).
     pub fn heading(&self, id: &str) -> Option<Heading> {
-        self.headings.iter().position(|(h, _)| h == id).map(|i| Heading(i as u8))
+        let wanted = normalise(id);
+        self.headings.iter().position(|(h, _)| normalise(h) == wanted).map(|i| Heading(i as u8))
     }
 
     pub fn heading_count(&self) -> usize {

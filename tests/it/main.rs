@@ -10,5 +10,7 @@ mod formats;
 mod modeles;
 // Propriétés (proptest) : conservation au centime, identité de contrôle, ordre des lignes.
 mod proprietes;
+// Régressions trouvées en relecture, chacune avec son cas minimal.
+mod regressions;
 // Invariants de style et documentation générée.
 mod tidy;
