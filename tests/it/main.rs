@@ -4,6 +4,10 @@
 mod cas;
 // Contrat de la ligne de commande (spécification §9).
 mod cli;
+// Calculateur d'ETP : chaque exemple de l'annexe 3 « ETP », lignes d'inducteurs, `etp --json`.
+mod etp;
+// Loyer interne (norme §V.e.ii) : exemples calculés à la main, paire 86/87 équilibrée.
+mod loyer;
 // Propriétés (proptest) : conservation au centime, identité de contrôle, ordre des lignes.
 mod proprietes;
 // Invariants de style et documentation générée.
