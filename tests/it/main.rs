@@ -8,6 +8,8 @@ mod cli;
 mod etp;
 // Loyer interne (norme §V.e.ii) : exemples calculés à la main, paire 86/87 équilibrée.
 mod loyer;
+// Préprojet France compétences : cas de `tests/cas-preprojet/`, exports relus, contrôles, calendrier.
+mod preprojet;
 // Propriétés (proptest) : conservation au centime, identité de contrôle, ordre des lignes.
 mod proprietes;
 // Invariants de style et documentation générée.
