@@ -11,6 +11,7 @@
 //!   `Note explicative`, `Diagnostics`; numbers are numbers (two or four decimals), headings
 //!   always filled, zero written `0`.
 
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
@@ -54,48 +55,36 @@ pub fn certification_table(doc: &PreProject) -> (Vec<String>, Vec<Vec<Cell>>) {
             .into();
     headers.extend(book.headings.iter().map(|(_, label)| label.clone()));
     headers.extend(["Total des charges", "Produits", "Marge", "Coût par apprenti", "Coût par heure apprenant"].map(str::to_owned));
-    let headings = |r: &std::collections::BTreeMap<String, Amount>| {
-        book.headings.iter().map(|(id, _)| Cell::amount(r.get(id).copied().unwrap_or_default())).collect::<Vec<_>>()
-    };
     let mut rows = Vec::new();
     for (r, d) in doc.certifications.iter().zip(&doc.complements) {
-        let mut row = vec![
-            Cell::Text(r.certification.clone()),
-            Cell::Text(d.libelle.clone()),
-            Cell::Text(r.site.clone().unwrap_or_default()),
-            Cell::quantity(&r.apprentis),
-            Cell::quantity(&r.heures),
-            Cell::quantity(&r.heures_apprenants),
-        ];
-        row.extend(headings(&r.rubriques));
-        row.extend([
-            Cell::amount(r.cout_complet),
-            Cell::amount(r.produits),
-            Cell::ratio(r.marge),
-            Cell::ratio(d.cout_par_apprenti),
-            Cell::ratio(d.cout_par_heure_apprenant),
-        ]);
+        let mut row = vec![Cell::Text(r.certification.clone()), Cell::Text(d.libelle.clone()), Cell::Text(r.site.clone().unwrap_or_default())];
+        row.extend(figures(
+            [&r.apprentis, &r.heures, &r.heures_apprenants],
+            &r.rubriques,
+            [r.cout_complet, r.produits],
+            [r.marge, d.cout_par_apprenti, d.cout_par_heure_apprenant],
+        ));
         rows.push(row);
     }
     let t = &doc.total;
-    let mut total = vec![
-        Cell::Text("Total".to_owned()),
-        Cell::Empty,
-        Cell::Empty,
-        Cell::quantity(&t.apprentis),
-        Cell::quantity(&t.heures),
-        Cell::quantity(&t.heures_apprenants),
-    ];
-    total.extend(headings(&t.rubriques));
-    total.extend([
-        Cell::amount(t.cout_complet),
-        Cell::amount(t.produits),
-        Cell::ratio(t.marge),
-        Cell::ratio(t.cout_par_apprenti),
-        Cell::ratio(t.cout_par_heure_apprenant),
-    ]);
+    let mut total = vec![Cell::Text("Total".to_owned()), Cell::Empty, Cell::Empty];
+    total.extend(figures(
+        [&t.apprentis, &t.heures, &t.heures_apprenants],
+        &t.rubriques,
+        [t.cout_complet, t.produits],
+        [t.marge, t.cout_par_apprenti, t.cout_par_heure_apprenant],
+    ));
     rows.push(total);
     (headers, rows)
+}
+
+/// The figures of a row, from « Nombre d'apprentis » to « Coût par heure apprenant ».
+fn figures(counts: [&str; 3], headings: &BTreeMap<String, Amount>, money: [Amount; 2], ratios: [Option<Decimal>; 3]) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = counts.into_iter().map(Cell::quantity).collect();
+    cells.extend(rulebook().headings.iter().map(|(id, _)| Cell::amount(headings.get(id).copied().unwrap_or_default())));
+    cells.extend(money.map(Cell::amount));
+    cells.extend(ratios.map(Cell::ratio));
+    cells
 }
 
 /// A text cell that no spreadsheet will take for a formula.

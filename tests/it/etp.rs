@@ -120,7 +120,7 @@ fn findings_of_the_staff_file() {
 
 #[test]
 fn a_file_without_the_required_columns_cannot_be_read() {
-    let err = compute(b"nom;service\nDupont;RH\n").err().expect("not a staff file");
+    let err = compute(b"nom;service\nDupont;RH\n").expect_err("not a staff file");
     assert_eq!(err.code, Code::F002);
 }
 

@@ -16,19 +16,9 @@ use calamine::{Data, Reader, Xlsx};
 use cma_analytique::calendar::CalendarInput;
 use cma_analytique::date::Date;
 use cma_analytique::preprojet::{self, Identity, PreProject, PreProjectOptions, export, is_certification_code};
+use cma_analytique::rulebook::rulebook;
 use cma_analytique::{Inputs, Options};
 use serde_json::Value;
-
-const RUBRIQUES: [&str; 8] = [
-    "pedagogie",
-    "accompagnement",
-    "structure",
-    "communication",
-    "frais_annexes",
-    "amortissements",
-    "autres_incorporables",
-    "non_incorporables",
-];
 
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cas-preprojet");
@@ -135,7 +125,8 @@ fn hand_worked_cases_of_the_pre_project() {
 fn expected_cells(row: &Value, complement: &Value) -> Vec<String> {
     let text = |v: &Value| v.as_str().unwrap_or("").to_owned();
     let mut cells = vec![text(&row["apprentis"]), text(&row["heures"]), text(&row["heures_apprenants"])];
-    cells.extend(RUBRIQUES.iter().map(|h| text(&row["rubriques"][*h])));
+    // The columns follow the declaration order of the rulebook (a layout, not a figure).
+    cells.extend(rulebook().headings.iter().map(|(h, _)| text(&row["rubriques"][h.as_str()])));
     cells.extend([
         text(&row["cout_complet"]),
         text(&row["produits"]),
