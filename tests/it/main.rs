@@ -10,7 +10,8 @@ mod etp;
 mod loyer;
 // Préprojet France compétences : cas de `tests/cas-preprojet/`, exports relus, contrôles, calendrier.
 mod preprojet;
-// Propriétés (proptest) : conservation au centime, identité de contrôle, ordre des lignes.
+// Propriétés (proptest) : conservation au centime, identité de contrôle, ordre des lignes,
+// préprojet égal à B01.
 mod proprietes;
 // Invariants de style et documentation générée.
 mod tidy;
