@@ -54,14 +54,14 @@ struct PreProjectArgs {
     #[arg(long = "exercice", value_name = "AAAA")]
     financial_year: Option<i32>,
     /// Nom de l'organisme (feuille d'identité).
-    #[arg(long = "nom", value_name = "TEXTE", default_value = "")]
-    name: String,
+    #[arg(long = "nom", value_name = "TEXTE")]
+    name: Option<String>,
     /// SIRET de l'établissement qui déclare.
-    #[arg(long = "siret", value_name = "SIRET", default_value = "")]
-    siret: String,
+    #[arg(long = "siret", value_name = "SIRET")]
+    siret: Option<String>,
     /// Code UAI du CFA.
-    #[arg(long = "uai", value_name = "UAI", default_value = "")]
-    uai: String,
+    #[arg(long = "uai", value_name = "UAI")]
+    uai: Option<String>,
     /// Écrit le classeur XLSX du préprojet.
     #[arg(long = "xlsx", value_name = "FICHIER")]
     xlsx: Option<PathBuf>,
@@ -254,7 +254,12 @@ fn preproject(args: &PreProjectArgs) -> Result<ExitCode, ExitCode> {
     };
     let options = PreProjectOptions {
         calendar: CalendarInput { transmission: args.transmission, sending, financial_year: args.financial_year },
-        identity: Identity { nom: args.name.clone(), siret: args.siret.clone(), uai: args.uai.clone(), exercice: args.financial_year },
+        identity: Identity {
+            nom: args.name.clone().unwrap_or_default(),
+            siret: args.siret.clone().unwrap_or_default(),
+            uai: args.uai.clone().unwrap_or_default(),
+            exercice: args.financial_year,
+        },
         titles: titles.as_deref(),
     };
     let outcome = preprojet::run(read_files.inputs(), files.options(), &options);
