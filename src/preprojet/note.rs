@@ -182,7 +182,8 @@ pub fn note(doc: &PreProject, c: &Computation, diagnostics: &[Diagnostic]) -> St
     }
 
     let _ = writeln!(w, "## 8. Points à vérifier\n");
-    let points: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.severity() != Severity::Info).collect();
+    let mut points: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.severity() != Severity::Info).collect();
+    points.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     if points.is_empty() {
         let _ = writeln!(w, "- Aucune erreur ni aucun avertissement.");
     }

@@ -306,6 +306,35 @@ fn every_heading_is_written_even_when_zero() {
 }
 
 #[test]
+fn titles_are_read_and_a_second_title_is_flagged() {
+    let mut o = options("2024-07-01");
+    let titles = "Certification;Intitulé\nRNCP1;CAP Boulanger\nRNCP1;CAP Boulangerie\n".as_bytes().to_vec();
+    o.titles = Some(&titles);
+    let doc = preproject("641100;O1;100,00;;;\n", "O1;B01;;RNCP1;\n", "heures_apprenants;;B01;RNCP1;;10;1\n", &o);
+    assert_eq!(doc.complements[0].libelle, "CAP Boulanger");
+    let p010 = doc.diagnostics.iter().find(|d| d.code == "P010").expect("P010");
+    assert_eq!((p010.fichier.as_str(), p010.ligne), ("certifications", Some(3)));
+}
+
+#[test]
+fn compliance_indicators_of_section_vi() {
+    // Objects: O1 (A03, mapped), POOL (D03, mapped), X (absent from the mapping): 2 / 3.
+    // Charges 300,00 + 50,00 + 100,00 = 450,00, of which 350,00 mapped: 0,777… → 0,7778.
+    // The D03 pool (50,00) has no ETP in scope: nothing spread by the keys (R001): 0,0000.
+    let ledger = "641100;O1;300,00;;;\n641100;POOL;50,00;;;\n641100;X;100,00;;;\n706000;O1;;40,00;;\n";
+    let doc = preproject(ledger, "O1;A03;;;\nPOOL;D03;;;\n", "", &options("2024-07-01"));
+    let i = serde_json::to_value(&doc.indicateurs).unwrap();
+    assert_eq!((&i["objets_rattaches"], &i["objets_total"]), (&Value::from(2), &Value::from(3)));
+    assert_eq!(i["part_objets_rattaches"], "0.6667");
+    assert_eq!((&i["charges_rattachees"], &i["charges_total"]), (&Value::from("350.00"), &Value::from("450.00")));
+    assert_eq!(i["part_charges_rattachees"], "0.7778");
+    assert_eq!(i["part_produits_rattaches"], "1.0000");
+    assert_eq!((&i["pools"], &i["pools_entierement_repartis"]), (&Value::from(1), &Value::from(0)));
+    assert_eq!(i["part_charges_indirectes_reparties"], "0.0000");
+    assert_eq!(i["preprojet_a_l_heure"], true);
+}
+
+#[test]
 fn identity_is_checked() {
     let mut o = options("2024-07-01");
     o.identity = Identity { nom: "CMA".into(), siret: "13002526500014".into(), uai: "075567A".into(), exercice: Some(2023) };
