@@ -78,6 +78,19 @@ impl Date {
         self.year
     }
 
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
+    /// French notation for people: `10/07/2024`.
+    pub fn french(self) -> String {
+        format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
+    }
+
     /// Days since 1970-01-01 (negative before), for differences between dates.
     pub fn day_number(self) -> i64 {
         // Howard Hinnant's days_from_civil.

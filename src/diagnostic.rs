@@ -37,6 +37,12 @@ pub enum InputFile {
     Inducteurs,
     /// Findings of the allocation itself, not tied to one file.
     Calcul,
+    /// The staff file of the ETP calculator (spec §6).
+    Personnel,
+    /// The optional list of certifications with their titles (pre-project export).
+    Certifications,
+    /// Parameters given on the command line or the page (dates, identity of the CFA).
+    Parametres,
 }
 
 impl InputFile {
@@ -47,6 +53,9 @@ impl InputFile {
             InputFile::Correspondance => "correspondance",
             InputFile::Inducteurs => "inducteurs",
             InputFile::Calcul => "calcul",
+            InputFile::Personnel => "personnel",
+            InputFile::Certifications => "certifications",
+            InputFile::Parametres => "parametres",
         }
     }
 }
@@ -84,6 +93,14 @@ macro_rules! catalogue {
 catalogue! {
     C001 = "C001", Erreur, "Σ comptes 86 ≠ Σ comptes 87 (loyers internes)", "norme §V.e.ii ; spécification §5";
     C002 = "C002", Avertissement, "compte 86 sur un objet hors formation", "norme §V.e.ii ; spécification §5";
+    E001 = "E001", Erreur, "contrat inconnu dans le fichier du personnel", "norme annexe 3 « ETP » ; spécification §6";
+    E002 = "E002", Erreur, "quotité absente ou hors de 0 à 1", "norme annexe 3 « ETP » ; spécification §6";
+    E003 = "E003", Erreur, "durée absente ou invalide (mois de 0 à 12, ou heures)", "norme annexe 3 « ETP » ; spécification §6";
+    E004 = "E004", Erreur, "code national du personnel absent ou inconnu", "norme annexe 1 ; spécification §6";
+    E005 = "E005", Erreur, "matricule absent", "spécification §6";
+    E006 = "E006", Avertissement, "une personne compte pour plus d'un ETP", "norme annexe 3 « ETP »";
+    E007 = "E007", Avertissement, "vacataire rattaché hors de la formation (axe B)", "norme §V.c.ii, annexe 3 « ETP »";
+    E008 = "E008", Avertissement, "mois et heures donnés tous deux (heures retenues)", "spécification §6";
     F001 = "F001", Erreur, "fichier illisible ou de format non reconnu", "spécification §2";
     F002 = "F002", Erreur, "colonne obligatoire absente", "spécification §2";
     F003 = "F003", Erreur, "montant ou nombre invalide", "spécification §2";
@@ -120,6 +137,15 @@ catalogue! {
     M011 = "M011", Erreur, "rubrique France compétences inconnue", "norme annexe 3 ; spécification §5";
     M012 = "M012", Erreur, "ligne de correspondance sans objet", "spécification §2.2";
     P001 = "P001", Erreur, "préprojet en retard (moins de 21 jours avant la transmission)", "norme §V.e.iii";
+    P002 = "P002", Avertissement, "marge supérieure à 20 % des produits (seuil des demandes de France compétences)", "spécification §5";
+    P003 = "P003", Avertissement, "certification avec des charges mais sans apprentis ou sans heures", "norme annexe 3 « Focus apprentissage » ; spécification §5";
+    P004 = "P004", Avertissement, "code de certification mal formé (ni RNCP, ni code diplôme de 8 caractères)", "spécification §2.2, §5";
+    P005 = "P005", Avertissement, "rubrique France compétences négative", "norme annexe 3 « Focus apprentissage »";
+    P006 = "P006", Erreur, "somme des certifications ≠ total de l'apprentissage", "norme annexe 3 « Focus apprentissage » ; spécification §5";
+    P007 = "P007", Avertissement, "heures apprenants sans heures ni apprentis (effectifs incomplets)", "spécification §2.3, §5";
+    P008 = "P008", Avertissement, "identité de l'organisme mal formée (SIRET, UAI)", "spécification §5";
+    P009 = "P009", Info, "date de transmission par défaut (campagne absente du calendrier)", "norme §V.e.iii ; spécification §2.4";
+    P010 = "P010", Avertissement, "certification nommée deux fois de façon différente", "spécification §5";
     R001 = "R001", Erreur, "pool non répartissable (aucun poids de niveau 1 dans son périmètre)", "spécification §4.9";
     R002 = "R002", Erreur, "côté non répartissable (aucun poids de niveau 2 dans son périmètre)", "spécification §4.9";
     R003 = "R003", Info, "véhicules : aucune ligne dans le périmètre, répartition par ETP", "norme annexe 3 ; spécification §4.6";

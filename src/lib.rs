@@ -7,11 +7,17 @@
 //! later, the WebAssembly facade. See ARCHITECTURE.md for the map.
 
 pub mod allocate;
+pub mod calendar;
 pub mod date;
 pub mod diagnostic;
+pub mod etp;
+pub mod indicators;
 pub mod input;
 pub mod money;
 pub mod names;
+pub mod preprojet;
+pub mod ratio;
+pub mod rent;
 pub mod report;
 pub mod rulebook;
 pub mod templates;
@@ -53,16 +59,35 @@ impl Outcome {
 
 /// Reads, validates and allocates.
 pub fn run(inputs: Inputs<'_>, options: Options) -> Outcome {
+    let (computation, diagnostics) = compute(inputs, options);
+    Outcome { allocation: computation.map(|c| c.allocation), diagnostics }
+}
+
+/// Everything read and computed, for the commands that need the inputs beside the allocation
+/// (the pre-project reads the drivers' apprentices and hours, the ledger's class 8).
+#[derive(Debug)]
+pub struct Computation {
+    pub ledger: Ledger,
+    pub mappings: Mappings,
+    pub drivers: Drivers,
+    pub allocation: Allocation,
+}
+
+/// Reads, validates and allocates, keeping the inputs; the findings sorted.
+pub fn compute(inputs: Inputs<'_>, options: Options) -> (Option<Computation>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let ledger: Option<Ledger> = keep(Ledger::read(inputs.ledger, options.period), &mut diagnostics);
     let mappings: Option<Mappings> = keep(Mappings::read(inputs.mapping), &mut diagnostics);
     let drivers: Option<Drivers> = keep(Drivers::read(inputs.drivers), &mut diagnostics);
-    let allocation = match (ledger, mappings, drivers) {
-        (Some(l), Some(m), Some(d)) => Some(allocate::allocate(&l, &m, &d, &mut diagnostics)),
+    let computation = match (ledger, mappings, drivers) {
+        (Some(ledger), Some(mappings), Some(drivers)) => {
+            let allocation = allocate::allocate(&ledger, &mappings, &drivers, &mut diagnostics);
+            Some(Computation { ledger, mappings, drivers, allocation })
+        }
         _ => None,
     };
     diagnostic::sort(&mut diagnostics);
-    Outcome { allocation, diagnostics }
+    (computation, diagnostics)
 }
 
 /// A stage's value, its findings moved into `diagnostics`; an unreadable input's finding too.

@@ -1,13 +1,18 @@
-//! The command line (spec §9): `repartir`, `valider`. Reads files, calls the core, prints.
+//! The command line (spec §9): `repartir`, `valider`, `preprojet`, `etp`, `loyer`. Reads files,
+//! calls the core, prints; it is the host, so it alone reads the clock (today's date).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use cma_analytique::calendar::CalendarInput;
 use cma_analytique::date::Date;
 use cma_analytique::diagnostic::{Code, Diagnostic, InputFile};
 use cma_analytique::input::ledger::Period;
+use cma_analytique::money::{Amount, Weight};
+use cma_analytique::preprojet::{self, Identity, PreProjectOptions, export};
+use cma_analytique::rent::{RentInput, Valuation};
 use cma_analytique::report::{DiagnosticsDocument, Document, diagnostic_rows, diagnostics_text};
 use cma_analytique::{Inputs, Options, run};
 
@@ -29,6 +34,101 @@ enum Command {
         /// Dossier où écrire les modèles (créé s'il n'existe pas).
         dossier: PathBuf,
     },
+    /// Prépare le préprojet France compétences : une ligne par certification et site.
+    Preprojet(PreProjectArgs),
+    /// Calcule les ETP du fichier du personnel et les lignes d'inducteurs « etp ».
+    Etp(EtpArgs),
+    /// Calcule le loyer interne des locaux utilisés par le CFA (paire 86/87 à passer).
+    Loyer(RentArgs),
+}
+
+#[derive(Args)]
+struct PreProjectArgs {
+    #[command(flatten)]
+    files: Files,
+    /// Liste des certifications avec leur intitulé (colonnes certification ; libelle).
+    #[arg(long = "certifications", value_name = "FICHIER")]
+    titles: Option<PathBuf>,
+    /// Date de transmission à France compétences (par défaut : date limite de la campagne).
+    #[arg(long = "date-transmission", value_name = "DATE", value_parser = parse_date)]
+    transmission: Option<Date>,
+    /// Date d'envoi du préprojet à CMA France (par défaut : aujourd'hui).
+    #[arg(long = "date-envoi", value_name = "DATE", value_parser = parse_date)]
+    sending: Option<Date>,
+    /// Exercice déclaré (sa campagne France compétences est celle de l'année suivante).
+    #[arg(long = "exercice", value_name = "AAAA")]
+    financial_year: Option<i32>,
+    /// Nom de l'organisme (feuille d'identité).
+    #[arg(long = "nom", value_name = "TEXTE")]
+    name: Option<String>,
+    /// SIRET de l'établissement qui déclare.
+    #[arg(long = "siret", value_name = "SIRET")]
+    siret: Option<String>,
+    /// Code UAI du CFA.
+    #[arg(long = "uai", value_name = "UAI")]
+    uai: Option<String>,
+    /// Écrit le classeur XLSX du préprojet.
+    #[arg(long = "xlsx", value_name = "FICHIER")]
+    xlsx: Option<PathBuf>,
+    /// Écrit le tableau des certifications en CSV (« ; », virgule décimale, UTF-8 avec BOM).
+    #[arg(long = "csv", value_name = "FICHIER")]
+    csv: Option<PathBuf>,
+    /// Écrit le projet de note explicative (Markdown).
+    #[arg(long = "note", value_name = "FICHIER")]
+    note: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct EtpArgs {
+    /// Fichier du personnel (matricule, code, site, contrat, quotite, mois ou heures).
+    #[arg(long = "personnel", value_name = "FICHIER")]
+    staff: PathBuf,
+    /// Sortie JSON (spécification §9).
+    #[arg(long, conflicts_with = "csv")]
+    json: bool,
+    /// Sortie : les lignes d'inducteurs « etp » au format du fichier inducteurs.
+    #[arg(long)]
+    csv: bool,
+}
+
+#[derive(Args)]
+struct RentArgs {
+    /// Valeur vénale des locaux (estimation du patrimoine), ou leur valeur locative annuelle.
+    #[arg(long = "valeur-venale", value_name = "MONTANT", value_parser = parse_amount, conflicts_with = "gross", required_unless_present = "gross")]
+    market: Option<Amount>,
+    /// Valeur brute des immobilisations, à réactualiser par l'indice du coût de la construction.
+    #[arg(long = "valeur-brute", value_name = "MONTANT", value_parser = parse_amount, requires_all = ["index_origin", "index_current"])]
+    gross: Option<Amount>,
+    /// Indice du coût de la construction à l'acquisition.
+    #[arg(long = "indice-origine", value_name = "INDICE", value_parser = parse_weight)]
+    index_origin: Option<Weight>,
+    /// Indice du coût de la construction actuel.
+    #[arg(long = "indice-actuel", value_name = "INDICE", value_parser = parse_weight)]
+    index_current: Option<Weight>,
+    /// Part des locaux utilisée pour l'apprentissage, de 0 à 1 (0,6 pour 60 %).
+    #[arg(long = "part", value_name = "PART", value_parser = parse_weight)]
+    share: Weight,
+    /// Taux annuel qui transforme une valeur en loyer (0,05 pour 5 %) ; sans lui : valeur × part.
+    #[arg(long = "taux", value_name = "TAUX", value_parser = parse_weight)]
+    rate: Option<Weight>,
+    /// Objet analytique du CFA qui porte la charge (compte 86).
+    #[arg(long = "objet-cfa", value_name = "OBJET", default_value = "OBJET-CFA")]
+    cfa_object: String,
+    /// Objet analytique de la chambre qui porte le produit (compte 87).
+    #[arg(long = "objet-chambre", value_name = "OBJET", default_value = "OBJET-CHAMBRE")]
+    chamber_object: String,
+    /// Compte de charge (classe 86).
+    #[arg(long = "compte-86", value_name = "COMPTE", default_value = "86")]
+    account_86: String,
+    /// Compte de produit (classe 87).
+    #[arg(long = "compte-87", value_name = "COMPTE", default_value = "87")]
+    account_87: String,
+    /// Sortie JSON.
+    #[arg(long, conflicts_with = "csv")]
+    json: bool,
+    /// Sortie : les deux lignes au format du grand livre, à ajouter à l'export.
+    #[arg(long)]
+    csv: bool,
 }
 
 #[derive(Args)]
@@ -55,6 +155,40 @@ struct Files {
 
 fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("date « {text} » invalide : AAAA-MM-JJ, JJ/MM/AAAA ou AAAAMMJJ attendu"))
+}
+
+fn parse_amount(text: &str) -> Result<Amount, String> {
+    Amount::parse(text).map_err(|e| format!("montant « {text} » : {}", e.explain()))
+}
+
+fn parse_weight(text: &str) -> Result<Weight, String> {
+    Weight::parse(text).map_err(|_| format!("nombre « {text} » invalide : un nombre positif ou nul est attendu (au plus 6 décimales)"))
+}
+
+/// Today's date (UTC), from the system clock: the CLI is the host.
+fn today() -> Option<Date> {
+    let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() / 86_400;
+    Date::new(1970, 1, 1)?.add_days(i64::try_from(days).ok()?)
+}
+
+fn print(text: Result<String, serde_json::Error>) -> Result<(), ExitCode> {
+    match text {
+        Ok(text) => {
+            println!("{text}");
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("cma-analytique : sortie impossible : {e}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), ExitCode> {
+    std::fs::write(path, bytes).map_err(|e| {
+        eprintln!("cma-analytique : écriture de « {} » impossible : {e}", path.display());
+        ExitCode::from(2)
+    })
 }
 
 fn read(path: &Path, file: InputFile, unreadable: &mut Vec<Diagnostic>) -> Vec<u8> {
@@ -91,22 +225,149 @@ fn write_templates(folder: &Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The three inputs' bytes, with the diagnostics of those that could not be read.
+struct Read {
+    ledger: Vec<u8>,
+    mapping: Vec<u8>,
+    drivers: Vec<u8>,
+    unreadable: Vec<Diagnostic>,
+}
+
+impl Files {
+    fn read(&self) -> Read {
+        let mut unreadable = Vec::new();
+        let ledger = read(&self.ledger, InputFile::GrandLivre, &mut unreadable);
+        let mapping = read(&self.mapping, InputFile::Correspondance, &mut unreadable);
+        let drivers = read(&self.drivers, InputFile::Inducteurs, &mut unreadable);
+        Read { ledger, mapping, drivers, unreadable }
+    }
+
+    fn options(&self) -> Options {
+        Options { period: Period { from: self.from, to: self.to } }
+    }
+}
+
+impl Read {
+    fn inputs(&self) -> Inputs<'_> {
+        Inputs { ledger: &self.ledger, mapping: &self.mapping, drivers: &self.drivers }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (files, full) = match &cli.command {
-        Command::Repartir(f) => (f, true),
-        Command::Valider(f) => (f, false),
-        Command::Modeles { dossier } => return write_templates(dossier),
+    let result = match &cli.command {
+        Command::Repartir(f) => allocate(f, true),
+        Command::Valider(f) => allocate(f, false),
+        Command::Preprojet(args) => preproject(args),
+        Command::Etp(args) => etp(args),
+        Command::Loyer(args) => rent(args),
+        Command::Modeles { dossier } => Ok(write_templates(dossier)),
     };
+    result.unwrap_or_else(|code| code)
+}
+
+fn preproject(args: &PreProjectArgs) -> Result<ExitCode, ExitCode> {
+    let files = &args.files;
+    let mut read_files = files.read();
+    let titles = match &args.titles {
+        Some(path) => Some(read(path, InputFile::Certifications, &mut read_files.unreadable)),
+        None => None,
+    };
+    if !read_files.unreadable.is_empty() {
+        let rows = diagnostic_rows(&read_files.unreadable);
+        print(if files.json { serde_json::to_string_pretty(&DiagnosticsDocument { diagnostics: rows }) } else { Ok(diagnostics_text(&rows)) })?;
+        return Ok(ExitCode::from(2));
+    }
+    let Some(sending) = args.sending.or_else(today) else {
+        eprintln!("cma-analytique : date du jour illisible ; donnez --date-envoi");
+        return Ok(ExitCode::from(2));
+    };
+    let options = PreProjectOptions {
+        calendar: CalendarInput { transmission: args.transmission, sending, financial_year: args.financial_year },
+        identity: Identity {
+            nom: args.name.clone().unwrap_or_default(),
+            siret: args.siret.clone().unwrap_or_default(),
+            uai: args.uai.clone().unwrap_or_default(),
+            exercice: args.financial_year,
+        },
+        titles: titles.as_deref(),
+    };
+    let outcome = preprojet::run(read_files.inputs(), files.options(), &options);
+    let Some(doc) = outcome.document else {
+        let rows = diagnostic_rows(&outcome.diagnostics);
+        print(if files.json { serde_json::to_string_pretty(&DiagnosticsDocument { diagnostics: rows }) } else { Ok(diagnostics_text(&rows)) })?;
+        return Ok(ExitCode::from(2));
+    };
+    if let Some(path) = &args.csv {
+        write(path, &export::csv(&doc))?;
+    }
+    if let Some(path) = &args.note {
+        write(path, doc.note.as_bytes())?;
+    }
+    if let Some(path) = &args.xlsx {
+        let bytes = export::xlsx(&doc).map_err(|e| {
+            eprintln!("cma-analytique : {e}");
+            ExitCode::from(2)
+        })?;
+        write(path, &bytes)?;
+    }
+    print(if files.json { serde_json::to_string_pretty(&doc) } else { Ok(doc.to_text()) })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn etp(args: &EtpArgs) -> Result<ExitCode, ExitCode> {
     let mut unreadable = Vec::new();
-    let ledger = read(&files.ledger, InputFile::GrandLivre, &mut unreadable);
-    let mapping = read(&files.mapping, InputFile::Correspondance, &mut unreadable);
-    let drivers = read(&files.drivers, InputFile::Inducteurs, &mut unreadable);
-    let outcome = if unreadable.is_empty() {
-        let options = Options { period: Period { from: files.from, to: files.to } };
-        run(Inputs { ledger: &ledger, mapping: &mapping, drivers: &drivers }, options)
+    let bytes = read(&args.staff, InputFile::Personnel, &mut unreadable);
+    let computed = if unreadable.is_empty() { cma_analytique::etp::compute(&bytes).map_err(|d| vec![d]) } else { Err(unreadable) };
+    match computed {
+        Ok(result) if args.json => print(serde_json::to_string_pretty(&result))?,
+        Ok(result) if args.csv => print!("{}", result.drivers_csv()),
+        Ok(result) => print(Ok(result.to_text()))?,
+        Err(diagnostics) => {
+            let rows = diagnostic_rows(&diagnostics);
+            print(if args.json { serde_json::to_string_pretty(&DiagnosticsDocument { diagnostics: rows }) } else { Ok(diagnostics_text(&rows)) })?;
+            return Ok(ExitCode::from(2));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rent(args: &RentArgs) -> Result<ExitCode, ExitCode> {
+    let valuation = match (args.market, args.gross, args.index_origin, args.index_current) {
+        (Some(value), _, _, _) => Valuation::Market { value },
+        (None, Some(gross), Some(index_origin), Some(index_current)) => Valuation::Reindexed { gross, index_origin, index_current },
+        _ => {
+            eprintln!("cma-analytique : donnez --valeur-venale, ou --valeur-brute avec --indice-origine et --indice-actuel");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let input = RentInput {
+        valuation,
+        share: args.share,
+        rate: args.rate,
+        cfa_object: args.cfa_object.clone(),
+        chamber_object: args.chamber_object.clone(),
+        account_86: args.account_86.clone(),
+        account_87: args.account_87.clone(),
+    };
+    match cma_analytique::rent::compute(&input) {
+        Ok(r) if args.json => print(serde_json::to_string_pretty(&r))?,
+        Ok(r) if args.csv => print!("{}", r.ledger_csv()),
+        Ok(r) => print(Ok(r.to_text()))?,
+        Err(e) => {
+            eprintln!("cma-analytique : {e}");
+            return Ok(ExitCode::from(2));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn allocate(files: &Files, full: bool) -> Result<ExitCode, ExitCode> {
+    let read_files = files.read();
+    let outcome = if read_files.unreadable.is_empty() {
+        run(read_files.inputs(), files.options())
     } else {
-        cma_analytique::Outcome { allocation: None, diagnostics: unreadable }
+        cma_analytique::Outcome { allocation: None, diagnostics: read_files.unreadable }
     };
     let document = match (&outcome.allocation, full) {
         (Some(allocation), true) => Some(Document::new(allocation, &outcome.diagnostics)),
@@ -118,12 +379,6 @@ fn main() -> ExitCode {
         (None, true) => serde_json::to_string_pretty(&DiagnosticsDocument { diagnostics: diagnostic_rows(&outcome.diagnostics) }),
         (None, false) => Ok(diagnostics_text(&diagnostic_rows(&outcome.diagnostics))),
     };
-    match printed {
-        Ok(text) => println!("{text}"),
-        Err(e) => {
-            eprintln!("cma-analytique : sortie impossible : {e}");
-            return ExitCode::from(2);
-        }
-    }
-    if outcome.ran() { ExitCode::SUCCESS } else { ExitCode::from(2) }
+    print(printed)?;
+    Ok(if outcome.ran() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }

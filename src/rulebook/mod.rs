@@ -237,6 +237,29 @@ pub struct CampaignStep {
     pub date: Date,
 }
 
+/// How a contract of the staff file counts in the ETP (norm Annexe 3 « ETP »).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ContractRule {
+    /// Counted as worked: quotité × months / 12, or hours / 1 820 when hours are given.
+    Time,
+    /// Counts for nothing (apprentice, replacement of an absent employee).
+    Zero,
+    /// Counted by hours only: hours / 1 820 (vacataires).
+    Hours,
+}
+
+/// A contract of the staff file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contract {
+    pub code: String,
+    /// Other names accepted, as written in the table (compared normalised by the reader).
+    pub aliases: Vec<String>,
+    pub rule: ContractRule,
+    /// How the figure is explained to users.
+    pub label: String,
+    pub source: String,
+}
+
 /// A correction of the printed nomenclature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Correction {
@@ -262,6 +285,7 @@ pub struct Rulebook {
     pool_headings: BTreeMap<NationalCode, Heading>,
     pub financers: Vec<Financer>,
     pub calendar: Vec<CampaignStep>,
+    pub contracts: Vec<Contract>,
     parameters: BTreeMap<String, String>,
     /// (file, canonical column, alias), sorted.
     pub column_aliases: Vec<(String, String, String)>,
@@ -283,6 +307,7 @@ const CALENDAR: &str = include_str!("calendrier.tsv");
 const PARAMETERS: &str = include_str!("parametres.tsv");
 const COLUMNS: &str = include_str!("colonnes.tsv");
 const TEMPLATE_EXAMPLES: &str = include_str!("modeles.tsv");
+const CONTRACTS: &str = include_str!("contrats.tsv");
 
 /// Every data file with its name, for the integrity tests and the documentation.
 pub const FILES: &[(&str, &str)] = &[
@@ -300,6 +325,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("parametres.tsv", PARAMETERS),
     ("colonnes.tsv", COLUMNS),
     ("modeles.tsv", TEMPLATE_EXAMPLES),
+    ("contrats.tsv", CONTRACTS),
 ];
 
 /// The rulebook, parsed on first use.
@@ -402,6 +428,22 @@ impl Rulebook {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
+        let contracts = rows(CONTRACTS)
+            .map(|r| {
+                Ok(Contract {
+                    code: cell(&r, 0).to_owned(),
+                    aliases: cell(&r, 1).split(',').filter(|a| !a.is_empty()).map(str::to_owned).collect(),
+                    rule: match cell(&r, 2) {
+                        "temps" => ContractRule::Time,
+                        "zero" => ContractRule::Zero,
+                        "heures" => ContractRule::Hours,
+                        t => return Err(format!("règle de contrat inconnue « {t} »")),
+                    },
+                    label: cell(&r, 3).to_owned(),
+                    source: cell(&r, 4).to_owned(),
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         let parameters = rows(PARAMETERS).map(|r| (cell(&r, 0).to_owned(), cell(&r, 1).to_owned())).collect();
         let template_examples = rows(TEMPLATE_EXAMPLES)
             .map(|r| ((cell(&r, 0).to_owned(), cell(&r, 1).to_owned()), (cell(&r, 2).to_owned(), cell(&r, 3).to_owned())))
@@ -420,6 +462,7 @@ impl Rulebook {
             pool_headings,
             financers,
             calendar,
+            contracts,
             parameters,
             column_aliases,
             template_examples,
@@ -523,6 +566,16 @@ impl Rulebook {
         self.parameters.get(name).map(String::as_str)
     }
 
+    /// A numeric parameter of `parametres.tsv` (ETP hours, pre-project delay, margin threshold).
+    pub fn parameter_number(&self, name: &str) -> Option<crate::money::Weight> {
+        self.parameter(name).and_then(|t| crate::money::Weight::parse(t).ok())
+    }
+
+    /// The date limit of a France compétences campaign, if the calendar has that campaign.
+    pub fn campaign_deadline(&self, campaign: i32) -> Option<Date> {
+        self.calendar.iter().find(|s| s.campaign == campaign && s.step == "date_limite").map(|s| s.date)
+    }
+
     /// The activity whose costs are kept per certification (B01).
     pub fn apprenticeship(&self) -> NationalCode {
         self.parameter("activite_apprentissage").and_then(NationalCode::parse).unwrap_or_else(|| {
@@ -606,6 +659,9 @@ mod tests {
         for name in ["activite_apprentissage", "delai_preprojet_jours", "echeance_fc_defaut", "heures_etp_annuelles"] {
             assert!(book.parameter(name).is_some(), "{name}");
         }
+        for name in ["delai_preprojet_jours", "heures_etp_annuelles", "seuil_marge_preprojet"] {
+            assert!(book.parameter_number(name).is_some(), "{name} is a number");
+        }
     }
 
     #[test]
@@ -640,6 +696,7 @@ mod tests {
             assert_eq!(v, s, "{what}");
         };
         sorted_unique(book.financers.iter().map(|f| f.code.as_str()).collect(), "financeurs");
+        sorted_unique(book.contracts.iter().map(|c| c.code.as_str()).collect(), "contrats");
         sorted_unique(book.premises_prefixes.iter().map(String::as_str).collect(), "préfixes locaux");
         sorted_unique(book.account_headings.iter().map(|(p, _)| p.as_str()).collect(), "rubriques par compte");
         let mut ids: Vec<&str> = book.headings.iter().map(|(h, _)| h.as_str()).collect();
@@ -687,6 +744,21 @@ mod tests {
         assert_eq!(limit.date, Date::parse("2024-07-31").unwrap());
         assert_eq!(limit.financial_year, 2023);
         assert_eq!(book.calendar.iter().filter(|s| s.campaign == 2024).count(), 4);
+        assert_eq!(book.campaign_deadline(2024), Date::parse("2024-07-31"));
+        assert_eq!(book.campaign_deadline(2023), None);
+    }
+
+    #[test]
+    fn contracts_follow_annexe_3() {
+        let book = rulebook();
+        let rule = |c: &str| book.contracts.iter().find(|k| k.code == c).map(|k| k.rule);
+        assert_eq!(rule("titulaire"), Some(ContractRule::Time));
+        assert_eq!(rule("cdi"), Some(ContractRule::Time));
+        assert_eq!(rule("cdd_accroissement"), Some(ContractRule::Time));
+        assert_eq!(rule("cdd_remplacement"), Some(ContractRule::Zero));
+        assert_eq!(rule("apprenti"), Some(ContractRule::Zero));
+        assert_eq!(rule("vacataire"), Some(ContractRule::Hours));
+        assert_eq!(book.parameter("heures_etp_annuelles"), Some("1820"));
     }
 
     #[test]

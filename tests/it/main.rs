@@ -8,7 +8,14 @@ mod cli;
 mod formats;
 // Modèles de fichiers (CSV, XLSX) relus.
 mod modeles;
-// Propriétés (proptest) : conservation au centime, identité de contrôle, ordre des lignes.
+// Calculateur d'ETP : chaque exemple de l'annexe 3 « ETP », lignes d'inducteurs, `etp --json`.
+mod etp;
+// Loyer interne (norme §V.e.ii) : exemples calculés à la main, paire 86/87 équilibrée.
+mod loyer;
+// Préprojet France compétences : cas de `tests/cas-preprojet/`, exports relus, contrôles, calendrier.
+mod preprojet;
+// Propriétés (proptest) : conservation au centime, identité de contrôle, ordre des lignes,
+// préprojet égal à B01.
 mod proprietes;
 // Régressions trouvées en relecture, chacune avec son cas minimal.
 mod regressions;

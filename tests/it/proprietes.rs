@@ -1,5 +1,6 @@
 //! Properties that must hold for any input: every split conserves its amount to the cent, the
-//! control identity of spec §4.11 always holds, and results do not depend on line order.
+//! control identity of spec §4.11 always holds, results do not depend on line order, and the
+//! pre-project's rows add up to B01 (what they miss is `non_ventile`).
 
 use cma_analytique::money::{Amount, split};
 use cma_analytique::report::Document;
@@ -118,6 +119,41 @@ proptest! {
         // B01 is the sum of its certifications.
         let b01 = doc.activites.iter().find(|a| a.code == "B01").map_or(Amount::ZERO, |a| a.cout_complet);
         prop_assert_eq!(sum(&mut doc.certifications.iter().map(|c| c.cout_complet)), b01);
+    }
+
+    #[test]
+    fn the_pre_project_adds_up(ledger in proptest::collection::vec(ledger_line(), 0..60),
+                               mapping in proptest::collection::vec(mapping_line(), 0..30),
+                               drivers in proptest::collection::vec(driver_line(), 0..30)) {
+        let (l, m, d) = files(&ledger, &mapping, &drivers);
+        let (doc, _) = document(&l, &m, &d);
+        let options = cma_analytique::preprojet::PreProjectOptions {
+            calendar: cma_analytique::calendar::CalendarInput {
+                transmission: None,
+                sending: cma_analytique::date::Date::new(2024, 7, 1).unwrap(),
+                financial_year: Some(2023),
+            },
+            identity: Default::default(),
+            titles: None,
+        };
+        let inputs = Inputs { ledger: l.as_bytes(), mapping: m.as_bytes(), drivers: d.as_bytes() };
+        let pre = cma_analytique::preprojet::run(inputs, Options::default(), &options).document.unwrap();
+        // Each row: its eight headings make its full cost.
+        for r in &pre.certifications {
+            prop_assert_eq!(r.rubriques.len(), 8);
+            prop_assert_eq!(r.rubriques.values().copied().sum::<Amount>(), r.cout_complet, "{:?}", r);
+        }
+        // The rows make B01 of `repartir`; what B01 commun could not spread is `non_ventile`.
+        let b01 = doc.activites.iter().find(|a| a.code == "B01");
+        let rows_cost: Amount = pre.certifications.iter().map(|r| r.cout_complet).sum();
+        let rows_products: Amount = pre.certifications.iter().map(|r| r.produits).sum();
+        prop_assert_eq!(rows_cost, b01.map_or(Amount::ZERO, |a| a.cout_complet));
+        prop_assert_eq!(rows_products, b01.map_or(Amount::ZERO, |a| a.produits));
+        prop_assert_eq!(rows_cost, pre.total.cout_complet);
+        let commun = doc.pools.iter().filter(|p| p.cle == "b01_commun");
+        let (left, left_products) = commun.fold((Amount::ZERO, Amount::ZERO), |(a, b), p| (a + p.non_reparti, b + p.produits));
+        prop_assert_eq!(pre.non_ventile.rubriques.values().copied().sum::<Amount>(), left);
+        prop_assert_eq!(pre.non_ventile.produits, left_products);
     }
 
     #[test]
