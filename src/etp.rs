@@ -27,13 +27,13 @@ const HEURES: usize = 6;
 
 /// The columns of the staff file (`personnel`, spec §6).
 pub const COLUMNS: &[ColumnDef] = &[
-    ColumnDef { name: "matricule", aliases: &["identifiant", "salarie", "agent", "personne"], required: true },
-    ColumnDef { name: "code", aliases: &["code national", "activite", "code activite"], required: true },
-    ColumnDef { name: "site", aliases: &["etablissement"], required: false },
-    ColumnDef { name: "contrat", aliases: &["type de contrat", "nature du contrat", "statut"], required: true },
-    ColumnDef { name: "quotite", aliases: &["quotite de travail", "temps de travail", "taux d'activite", "part"], required: false },
-    ColumnDef { name: "mois", aliases: &["nombre de mois", "mois travailles", "duree en mois"], required: false },
-    ColumnDef { name: "heures", aliases: &["heures travaillees", "nombre d'heures", "heures realisees"], required: false },
+    ColumnDef { name: "matricule", aliases: &[], required: true },
+    ColumnDef { name: "code", aliases: &[], required: true },
+    ColumnDef { name: "site", aliases: &[], required: false },
+    ColumnDef { name: "contrat", aliases: &[], required: true },
+    ColumnDef { name: "quotite", aliases: &[], required: false },
+    ColumnDef { name: "mois", aliases: &[], required: false },
+    ColumnDef { name: "heures", aliases: &[], required: false },
 ];
 
 /// Months in a year: the unit of `mois`.
@@ -43,11 +43,7 @@ const MICRO: u128 = 1_000_000;
 /// Whether a file's header is a staff file's (for the page's multi-file drop): it has every
 /// required column of [`COLUMNS`] and no `inducteur`, `objet` or `compte` column.
 pub fn is_staff_header(bytes: &[u8]) -> bool {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
-    let cells: Vec<String> = String::from_utf8_lossy(first).split(';').map(normalise_header).collect();
-    let has = |d: &ColumnDef| std::iter::once(d.name).chain(d.aliases.iter().copied()).any(|n| cells.contains(&normalise_header(n)));
-    COLUMNS.iter().filter(|d| d.required).all(has) && !["inducteur", "objet", "compte"].iter().any(|c| cells.iter().any(|h| h == c))
+    crate::input::role::recognise(bytes) == Some(crate::input::role::Role::Personnel)
 }
 
 /// One row of the staff file with its ETP (`personnes` of `etp --json`, spec §9).

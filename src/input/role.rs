@@ -12,16 +12,22 @@ pub enum Role {
     GrandLivre,
     Correspondance,
     Inducteurs,
+    /// The staff file of the ETP calculator (spec §6).
+    Personnel,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::GrandLivre, Role::Correspondance, Role::Inducteurs];
+    /// Every file the tool reads.
+    pub const ALL: [Role; 4] = [Role::GrandLivre, Role::Correspondance, Role::Inducteurs, Role::Personnel];
+    /// The three inputs of a computation.
+    pub const INPUTS: [Role; 3] = [Role::GrandLivre, Role::Correspondance, Role::Inducteurs];
 
     pub fn label(self) -> &'static str {
         match self {
             Role::GrandLivre => "grand-livre",
             Role::Correspondance => "correspondance",
             Role::Inducteurs => "inducteurs",
+            Role::Personnel => "personnel",
         }
     }
 
@@ -30,6 +36,7 @@ impl Role {
             Role::GrandLivre => ledger::COLUMNS,
             Role::Correspondance => mapping::COLUMNS,
             Role::Inducteurs => drivers::COLUMNS,
+            Role::Personnel => crate::etp::COLUMNS,
         }
     }
 }
@@ -71,5 +78,6 @@ mod tests {
         assert_eq!(recognise(b""), None);
         assert_eq!(recognise("Compte général\tÉlément d'OTP\tMontant en devise interne\n".as_bytes()), Some(Role::GrandLivre));
         assert_eq!(recognise(b"Objet analytique,Code national\n"), Some(Role::Correspondance));
+        assert_eq!(recognise(b"matricule;code;site;contrat;quotite;mois\n"), Some(Role::Personnel));
     }
 }

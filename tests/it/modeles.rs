@@ -22,13 +22,13 @@ fn check(ledger: &[u8], mapping: &[u8], drivers: &[u8], what: &str) {
 
 #[test]
 fn csv_templates_read_back_as_a_valid_case() {
-    let [l, m, d] = Role::ALL.map(templates::csv);
+    let [l, m, d] = Role::INPUTS.map(templates::csv);
     check(&l, &m, &d, "CSV");
 }
 
 #[test]
 fn xlsx_templates_read_back_as_a_valid_case() {
-    let [l, m, d] = Role::ALL.map(|r| templates::xlsx(r).expect("XLSX template"));
+    let [l, m, d] = Role::INPUTS.map(|r| templates::xlsx(r).expect("XLSX template"));
     check(&l, &m, &d, "XLSX");
 }
 
@@ -43,18 +43,27 @@ fn templates_have_every_column_of_their_reader_and_are_recognised() {
         assert_eq!(recognise(&templates::xlsx(role).unwrap()), Some(role), "{role:?} XLSX");
     }
     let all = templates::all().unwrap();
-    assert_eq!(all.len(), 6);
+    assert_eq!(all.len(), 8);
 }
 
 #[test]
-fn modeles_command_writes_the_six_files() {
+fn modeles_command_writes_the_eight_files() {
     let dir = std::env::temp_dir().join(format!("cma-modeles-{}", std::process::id()));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_cma-analytique")).arg("modeles").arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    for name in ["grand-livre", "correspondance", "inducteurs"] {
+    for name in ["grand-livre", "correspondance", "inducteurs", "personnel"] {
         for ext in ["csv", "xlsx"] {
             assert!(dir.join(format!("{name}.{ext}")).is_file(), "{name}.{ext}");
         }
     }
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_staff_template_reads_back_in_the_etp_calculator() {
+    let csv = templates::csv(Role::Personnel);
+    let out = cma_analytique::etp::compute(&csv);
+    let doc = out.expect("readable staff template");
+    let json = serde_json::to_value(&doc).unwrap();
+    assert_eq!(json["personnes"][0]["etp"], "0.5000", "{json}");
 }
