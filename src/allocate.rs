@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Code, Diagnostic, InputFile};
 use crate::input::{DriverRow, Drivers, Ledger, Mappings, Nature};
-use crate::money::{Amount, euros, split};
+use crate::money::{Amount, SplitError, euros, split};
 use crate::rulebook::{DriverKind, Family, Heading, Key, NationalCode, Side, rulebook};
 
 /// What costs are charged to: an operational activity at a site, and inside B01 a certification
@@ -64,8 +64,10 @@ pub struct Split<T> {
     pub amount: Amount,
     /// (part, weight in micro-units, amount received), in tie order.
     pub parts: Vec<(T, u128, Amount)>,
-    /// What could not be split (all weights zero).
+    /// What could not be split (all weights zero, or weights too large for an exact split).
     pub unallocated: Amount,
+    /// Why it could not be split, when it could not.
+    pub failure: Option<SplitError>,
 }
 
 /// A level-2 (or single-level) split, labelled with what it is the split of.
@@ -191,8 +193,14 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
     // 2. Postings to receivers, pools and « non rattaché ».
     let mut pools: BTreeMap<PoolKey, PoolAccumulator> = BTreeMap::new();
     let mut unmapped: BTreeMap<u32, (Amount, Amount)> = BTreeMap::new();
-    let mut b01_without_certification: BTreeMap<u32, Amount> = BTreeMap::new();
-    let mut rent_off_formation: BTreeMap<u32, Amount> = BTreeMap::new();
+    // Per object: the amount, and the first ledger line of those postings (to point at it).
+    let mut b01_without_certification: BTreeMap<u32, (Amount, u32)> = BTreeMap::new();
+    let mut rent_off_formation: BTreeMap<u32, (Amount, u32)> = BTreeMap::new();
+    let note = |map: &mut BTreeMap<u32, (Amount, u32)>, p: &crate::input::Posting| {
+        let e = map.entry(p.object).or_insert((Amount::ZERO, p.first_line));
+        e.0 += p.amount;
+        e.1 = e.1.min(p.first_line);
+    };
     let mut pedagogie_by_default: u64 = 0;
     let mut pedagogie_first_line: u32 = u32::MAX;
     let (mut sum86, mut sum87) = (Amount::ZERO, Amount::ZERO);
@@ -227,7 +235,7 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
         };
         let Some(activity) = row.code.activity() else { continue };
         if account.starts_with("86") && book.side_of(activity) != Some(Side::Formation) {
-            *rent_off_formation.entry(p.object).or_default() += p.amount;
+            note(&mut rent_off_formation, p);
         }
         if row.code.is_action() {
             let a = out.actions.entry(row.code).or_default();
@@ -262,7 +270,7 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
                     (Nature::Charge, Some(h)) => {
                         pool.charges += p.amount;
                         *pool.by_heading.entry(h).or_default() += p.amount;
-                        *b01_without_certification.entry(p.object).or_default() += p.amount;
+                        note(&mut b01_without_certification, p);
                     }
                     _ => {
                         pool.products += p.amount;
@@ -362,7 +370,7 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
         };
         diagnostics.push(Diagnostic::new(code, InputFile::GrandLivre, message).at_line(lines.first_line).in_column("objet").hint(hint));
     }
-    for (&object, &amount) in &b01_without_certification {
+    for (&object, &(amount, line)) in &b01_without_certification {
         let name = ledger.objects.name(object);
         diagnostics.push(
             Diagnostic::new(
@@ -373,18 +381,18 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
                     euros(amount)
                 ),
             )
-            .at_line(ledger.object_lines[object as usize].first_line)
+            .at_line(line)
             .hint("Si ces charges concernent une certification, indiquez-la dans la table de correspondance ou sur les lignes."),
         );
     }
-    for (&object, &amount) in &rent_off_formation {
+    for (&object, &(amount, line)) in &rent_off_formation {
         diagnostics.push(
             Diagnostic::new(
                 Code::C002,
                 InputFile::GrandLivre,
                 format!("objet « {} » : {} en compte 86 (loyer interne du CFA) sur un objet hors axe B", ledger.objects.name(object), euros(amount)),
             )
-            .at_line(ledger.object_lines[object as usize].first_line)
+            .at_line(line)
             .hint("Le loyer interne est une charge du CFA : rattachez-le à un objet de la formation."),
         );
     }
@@ -593,37 +601,39 @@ fn allocate_pool(
                 result.unallocated += split.unallocated;
                 result.level2.push(ReceiverSplit { side, heading: None, financer: None, split });
             }
+            let failure = result.level2.iter().find_map(|s| s.split.failure).unwrap_or(SplitError::NoWeight);
             if !result.unallocated.is_zero() {
-                diagnostics.push(at_pool(no_weight(Code::R001, &describe, result.unallocated, driver, key.site.as_deref())));
+                diagnostics.push(at_pool(split_failure(Code::R001, failure, &describe, result.unallocated, driver, key.site.as_deref())));
             }
         }
         Some(level1_driver) => {
             let (driver, fallback_used) = level1_driver_in_scope(pool_key, level1_driver, weights);
             result.fallback_used = fallback_used;
             if fallback_used && !acc.charges.is_zero() {
-                diagnostics.push(
+                diagnostics.push(at_pool(
                     Diagnostic::new(
                         Code::R003,
                         InputFile::Calcul,
                         format!("{describe} : aucun « {} » (ni ligne ni valeur non nulle) dans le périmètre, niveau 1 réparti par {}", level1_driver.label(), driver.label()),
                     )
                     .hint("Normal si le parc automobile n'est pas suivi (annexe 3 : « si suivi possible »)."),
-                );
+                ));
             }
             let side_weights: Vec<u128> =
                 Side::BOTH.iter().map(|&s| weights.level1.get(&(driver, s)).copied().unwrap_or(0)).collect();
             let level1 = match split(acc.charges, &side_weights) {
-                Some(parts) => Split {
+                Ok(parts) => Split {
                     driver,
                     amount: acc.charges,
                     parts: Side::BOTH.iter().zip(&side_weights).zip(parts).map(|((&s, &w), a)| (s, w, a)).collect(),
                     unallocated: Amount::ZERO,
+                    failure: None,
                 },
-                None => {
+                Err(failure) => {
                     if !acc.charges.is_zero() {
-                        diagnostics.push(at_pool(no_weight(Code::R001, &describe, acc.charges, driver, key.site.as_deref())));
+                        diagnostics.push(at_pool(split_failure(Code::R001, failure, &describe, acc.charges, driver, key.site.as_deref())));
                     }
-                    Split { driver, amount: acc.charges, parts: Vec::new(), unallocated: acc.charges }
+                    Split { driver, amount: acc.charges, parts: Vec::new(), unallocated: acc.charges, failure: Some(failure) }
                 }
             };
             result.unallocated += level1.unallocated;
@@ -634,7 +644,9 @@ fn allocate_pool(
                 }
                 let level2_driver = pool_key.level2(side);
                 let split = split_receivers(share, level2_driver, weights, side, &|_| true);
-                if !split.unallocated.is_zero() {
+                if split.failure == Some(SplitError::TooLarge) {
+                    diagnostics.push(at_pool(split_failure(Code::R002, SplitError::TooLarge, &describe, split.unallocated, level2_driver, key.site.as_deref())));
+                } else if !split.unallocated.is_zero() {
                     diagnostics.push(at_pool(
                         Diagnostic::new(
                             Code::R002,
@@ -689,13 +701,14 @@ fn split_receivers(
         .collect();
     let ws: Vec<u128> = candidates.iter().map(|&(_, w)| w).collect();
     match split(amount, &ws) {
-        Some(parts) => Split {
+        Ok(parts) => Split {
             driver,
             amount,
             parts: candidates.into_iter().zip(parts).map(|((r, w), a)| (r.clone(), w, a)).collect(),
             unallocated: Amount::ZERO,
+            failure: None,
         },
-        None => Split { driver, amount, parts: Vec::new(), unallocated: amount },
+        Err(failure) => Split { driver, amount, parts: Vec::new(), unallocated: amount, failure: Some(failure) },
     }
 }
 
@@ -726,6 +739,19 @@ fn scope_label(site: Option<&str>) -> String {
 pub fn describe_pool(key: &PoolKey) -> String {
     let site = key.site.as_deref().map_or_else(|| "régional".to_owned(), |s| format!("site « {s} »"));
     format!("pool {} {} ({site})", key.code, key.family.label())
+}
+
+/// The finding of a split that failed: no weight (`code`), or weights too large (`R005`).
+fn split_failure(code: Code, failure: SplitError, describe: &str, amount: Amount, driver: DriverKind, site: Option<&str>) -> Diagnostic {
+    match failure {
+        SplitError::NoWeight => no_weight(code, describe, amount, driver, site),
+        SplitError::TooLarge => Diagnostic::new(
+            Code::R005,
+            InputFile::Calcul,
+            format!("{describe} : {} non répartis, les poids « {} » sont trop grands pour un partage exact", euros(amount), driver.label()),
+        )
+        .hint("Vérifiez les valeurs des inducteurs : une valeur aberrante (milliards) s'est glissée dans le fichier."),
+    }
 }
 
 fn no_weight(code: Code, describe: &str, amount: Amount, driver: DriverKind, site: Option<&str>) -> Diagnostic {

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod date;
 pub mod diagnostic;
 pub mod etp;
+pub mod fuzzing;
 pub mod indicators;
 pub mod input;
 pub mod money;

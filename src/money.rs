@@ -316,12 +316,27 @@ fn parse_fixed(text: &[u8], decimals: u32, max_abs: u64) -> Result<i64, AmountEr
 /// to the largest remainders, ties going to the earlier weight. A negative total is split by its
 /// absolute value and the sign put back. The parts always add up to `total` exactly.
 ///
-/// Returns `None` when every weight is zero (nothing can receive the total) or, for absurdly
-/// large weights, when the exact products do not fit in 128 bits.
-pub fn split(total: Amount, weights: &[u128]) -> Option<Vec<Amount>> {
+/// Fails when every weight is zero (nothing can receive the total) or, for absurdly large
+/// weights, when the exact products do not fit in 128 bits (never with the bounds of the readers
+/// and files of a few gigabytes: a guard, reported as such).
+pub fn split(total: Amount, weights: &[u128]) -> Result<Vec<Amount>, SplitError> {
+    split_exact(total, weights).ok_or(SplitError::TooLarge).and_then(|parts| parts.ok_or(SplitError::NoWeight))
+}
+
+/// Why a split failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitError {
+    /// Every weight is zero.
+    NoWeight,
+    /// The exact products overflow 128 bits.
+    TooLarge,
+}
+
+/// `None` on overflow; `Some(None)` when every weight is zero.
+fn split_exact(total: Amount, weights: &[u128]) -> Option<Option<Vec<Amount>>> {
     let sum: u128 = weights.iter().try_fold(0u128, |acc, &w| acc.checked_add(w))?;
     if sum == 0 {
-        return None;
+        return Some(None);
     }
     let abs = u128::from(total.0.unsigned_abs());
     let mut parts = Vec::with_capacity(weights.len());
@@ -343,10 +358,7 @@ pub fn split(total: Amount, weights: &[u128]) -> Option<Vec<Amount>> {
         }
     }
     let sign = if total.0 < 0 { -1 } else { 1 };
-    parts
-        .into_iter()
-        .map(|p| i64::try_from(p).ok().map(|p| Amount(sign * p)))
-        .collect()
+    parts.into_iter().map(|p| i64::try_from(p).ok().map(|p| Amount(sign * p))).collect::<Option<Vec<_>>>().map(Some)
 }
 
 #[cfg(test)]
@@ -423,6 +435,7 @@ mod tests {
     fn split_by_largest_remainder() {
         // 100.00 € over 1:1:1 → 33.34 / 33.33 / 33.33: the first of three equal remainders wins.
         let parts = split(Amount::from_cents(10_000), &[1, 1, 1]).unwrap();
+        assert_eq!(split(Amount(i64::MAX), &[u128::MAX / 2, 1]), Err(SplitError::TooLarge));
         assert_eq!(parts, vec![Amount(3334), Amount(3333), Amount(3333)]);
         // 0.05 € over 2:3 → 0.02 / 0.03 exactly.
         assert_eq!(split(Amount(5), &[2, 3]).unwrap(), vec![Amount(2), Amount(3)]);
@@ -432,8 +445,8 @@ mod tests {
         assert_eq!(split(Amount(-1000), &[1, 2]).unwrap(), vec![Amount(-333), Amount(-667)]);
         // Zero weights receive nothing; all-zero weights cannot split.
         assert_eq!(split(Amount(1000), &[0, 5]).unwrap(), vec![Amount(0), Amount(1000)]);
-        assert_eq!(split(Amount(1000), &[0, 0]), None);
-        assert_eq!(split(Amount(1000), &[]), None);
+        assert_eq!(split(Amount(1000), &[0, 0]), Err(SplitError::NoWeight));
+        assert_eq!(split(Amount(1000), &[]), Err(SplitError::NoWeight));
     }
 }
 

@@ -32,7 +32,7 @@ pub fn missing_object(table: &Table<'_>) -> Diagnostic {
             table.header.join(", ")
         ),
     )
-    .at_line(1)
+    .at_line(table.header_line)
     .hint(
         "Exportez le FEC avec une 19e colonne analytique (dans SAP : élément d'OTP ou centre de coûts ajouté à l'extraction ; \
          dans les autres logiciels : option « FEC analytique » ou « avec axes analytiques »), nommée par exemple « EOTP » ou « objet ».",

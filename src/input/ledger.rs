@@ -30,8 +30,7 @@ const FINANCEUR: usize = 8;
 /// drill-down, which re-reads the lines it needs).
 pub const COLUMNS: &[ColumnDef] = &[
     ColumnDef { name: "compte", aliases: &[], required: true },
-    // Required, but checked by the reader itself to give a FEC its own explanation.
-    ColumnDef { name: "objet", aliases: &[], required: false },
+    ColumnDef { name: "objet", aliases: &[], required: true },
     ColumnDef { name: "debit", aliases: &[], required: false },
     ColumnDef { name: "credit", aliases: &[], required: false },
     ColumnDef { name: "montant", aliases: &[], required: false },
@@ -192,24 +191,12 @@ impl Period {
 impl Ledger {
     /// Reads a canonical ledger. `Err` only when the file cannot be read at all.
     pub fn read(bytes: &[u8], period: Period) -> Result<(Ledger, Vec<Diagnostic>), Diagnostic> {
-        let mut table = Table::open(bytes, InputFile::GrandLivre, COLUMNS)?;
+        // Opened leniently: a FEC without its analytic column gets its own explanation.
+        let mut table = Table::open_lenient(bytes, InputFile::GrandLivre, COLUMNS)?;
         let is_fec = fec::is_fec(&table);
-        if !table.has(OBJET) {
-            return Err(if is_fec {
-                fec::missing_object(&table)
-            } else {
-                Diagnostic::new(
-                    Code::F002,
-                    InputFile::GrandLivre,
-                    format!(
-                        "colonne obligatoire absente : objet ; colonnes trouvées ({}) : {}",
-                        table.recognised.describe(),
-                        table.header.join(", ")
-                    ),
-                )
-                .at_line(1)
-                .hint("Ajoutez la colonne de l'objet analytique (EOTP, élément d'OTP, centre de coûts).")
-            });
+        let missing = table.missing(COLUMNS);
+        if !missing.is_empty() {
+            return Err(if is_fec && missing == ["objet"] { fec::missing_object(&table) } else { table.missing_columns(&missing, COLUMNS) });
         }
         let mut recognised = table.recognised.clone();
         if is_fec {
@@ -226,7 +213,7 @@ impl Ledger {
                     table.header.join(", ")
                 ),
             )
-            .at_line(1)
+            .at_line(table.header_line)
             .hint("Ajoutez les colonnes debit et credit, ou une colonne montant signée (débit positif)."));
         }
         let mut reader = LedgerReader {
@@ -249,7 +236,11 @@ impl Ledger {
         if let (Some(from), Some(to)) = (period.from, period.to) {
             if from > to {
                 diagnostics.push(
-                    Diagnostic::new(Code::H005, InputFile::GrandLivre, format!("période du {from} au {to} : le début est après la fin ; aucune ligne datée ne peut y entrer"))
+                    Diagnostic::new(
+                        Code::H005,
+                        InputFile::Parametres,
+                        format!("période du {} au {} : le début est après la fin ; aucune ligne datée ne peut y entrer", from.french(), to.french()),
+                    )
                         .hint("Inversez les deux dates de la période."),
                 );
             }
@@ -523,11 +514,12 @@ fn summarise(ledger: &Ledger, period: Period, has_date_column: bool, diagnostics
                 Code::H001,
                 InputFile::GrandLivre,
                 format!(
-                    "{} ligne{} hors périmètre analytique (comptes ni de classe 6 ou 7, ni 86 ou 87 : débit {}, crédit {}), non prises en compte",
+                    "{} ligne{} hors périmètre analytique (comptes ni de classe 6 ou 7, ni 86 ou 87 : débit {}, crédit {}), non prise{} en compte",
                     c.lines,
                     if c.lines > 1 { "s" } else { "" },
                     euros(c.debit),
-                    euros(c.credit)
+                    euros(c.credit),
+                    if c.lines > 1 { "s" } else { "" }
                 ),
             )
             .at_line(c.first_line)
@@ -545,8 +537,8 @@ fn summarise(ledger: &Ledger, period: Period, has_date_column: bool, diagnostics
                     c.lines,
                     s(c.lines),
                     s(c.lines),
-                    period.from.map_or("…".into(), |d| d.to_string()),
-                    period.to.map_or("…".into(), |d| d.to_string()),
+                    period.from.map_or("…".into(), Date::french),
+                    period.to.map_or("…".into(), Date::french),
                     s(c.lines),
                     euros(c.debit),
                     euros(c.credit)

@@ -35,6 +35,8 @@ pub struct Table<'a> {
     positions: Vec<Option<usize>>,
     /// The header's cells as written, for messages.
     pub header: Vec<String>,
+    /// The header's line (blank lines may come before it).
+    pub header_line: u32,
     /// Cells a row must have: up to the last required column.
     required_width: usize,
 }
@@ -120,10 +122,48 @@ impl<'a> Table<'a> {
     /// missing is `F002` (listing the columns found); a file that is not a table, or has no
     /// header, is `F001` (saying what was recognised).
     pub fn open(bytes: &'a [u8], file: InputFile, defs: &[ColumnDef]) -> Result<Table<'a>, Diagnostic> {
+        let table = Table::open_lenient(bytes, file, defs)?;
+        let missing = table.missing(defs);
+        if missing.is_empty() { Ok(table) } else { Err(table.missing_columns(&missing, defs)) }
+    }
+
+    /// The required columns of `defs` the header does not have.
+    pub fn missing(&self, defs: &[ColumnDef]) -> Vec<&'static str> {
+        defs.iter().zip(&self.positions).filter(|(d, p)| d.required && p.is_none()).map(|(d, _)| d.name).collect()
+    }
+
+    /// `F002` for required columns missing: what was found, what is required and optional.
+    pub fn missing_columns(&self, missing: &[&str], defs: &[ColumnDef]) -> Diagnostic {
+        let required: Vec<&str> = defs.iter().filter(|d| d.required).map(|d| d.name).collect();
+        let optional: Vec<&str> = defs.iter().filter(|d| !d.required).map(|d| d.name).collect();
+        let n = missing.len();
+        Diagnostic::new(
+            Code::F002,
+            self.file,
+            format!(
+                "colonne{} obligatoire{} absente{} : {} ; colonnes trouvées ({}) : {} ; colonnes obligatoires : {} (facultatives : {})",
+                plural(n),
+                plural(n),
+                plural(n),
+                missing.join(", "),
+                self.recognised.describe(),
+                if self.header.iter().all(String::is_empty) { "(aucune)".to_owned() } else { self.header.join(", ") },
+                required.join(", "),
+                optional.join(", "),
+            ),
+        )
+        .at_line(self.header_line)
+        .hint("Renommez la colonne dans l'en-tête (les noms reconnus sont dans la documentation) ou partez du modèle.")
+    }
+
+    /// Like [`Table::open`], but a table that lacks required columns is still returned: the
+    /// caller checks [`Table::missing`] itself (the ledger, to explain a FEC without objects).
+    pub fn open_lenient(bytes: &'a [u8], file: InputFile, defs: &[ColumnDef]) -> Result<Table<'a>, Diagnostic> {
         let decoded = source::decode(bytes, file, file.label())?;
         let recognised = decoded.recognised;
         if decoded.text.iter().all(u8::is_ascii_whitespace) {
-            return Err(Diagnostic::new(Code::F001, file, format!("le fichier est vide ({})", recognised.describe()))
+            let what = if recognised.sheet.is_some() { format!(" ({})", recognised.describe()) } else { String::new() };
+            return Err(Diagnostic::new(Code::F001, file, format!("le fichier est vide{what}"))
                 .hint("Déposez l'export complet, avec sa ligne d'en-tête (voir les modèles)."));
         }
         let mut reader = csv::ReaderBuilder::new()
@@ -170,28 +210,6 @@ impl<'a> Table<'a> {
                 found.first().copied()
             })
             .collect();
-        let missing: Vec<&str> =
-            defs.iter().zip(&positions).filter(|(d, p)| d.required && p.is_none()).map(|(d, _)| d.name).collect();
-        if !missing.is_empty() {
-            let expected: Vec<&str> = defs.iter().map(|d| d.name).collect();
-            let n = missing.len();
-            return Err(Diagnostic::new(
-                Code::F002,
-                file,
-                format!(
-                    "colonne{} obligatoire{} absente{} : {} ; colonnes trouvées ({}) : {} ; colonnes attendues : {}",
-                    plural(n),
-                    plural(n),
-                    plural(n),
-                    missing.join(", "),
-                    recognised.describe(),
-                    if header.iter().all(String::is_empty) { "(aucune)".to_owned() } else { header.join(", ") },
-                    expected.join(", "),
-                ),
-            )
-            .at_line(header_line)
-            .hint("Renommez la colonne dans l'en-tête (les noms reconnus sont dans la documentation) ou partez du modèle."));
-        }
         let required_width = defs
             .iter()
             .zip(&positions)
@@ -199,7 +217,7 @@ impl<'a> Table<'a> {
             .filter_map(|(_, p)| p.map(|i| i + 1))
             .max()
             .unwrap_or(1);
-        Ok(Table { file, recognised, reader, pending, lines, positions, header, required_width })
+        Ok(Table { file, recognised, reader, pending, lines, positions, header, header_line, required_width })
     }
 
     /// Whether the file has a column for a role.

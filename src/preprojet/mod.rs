@@ -19,7 +19,7 @@ use crate::calendar::{Calendar, CalendarInput, calendar};
 use crate::diagnostic::{Code, Diagnostic, InputFile};
 use crate::indicators::{Indicators, indicators};
 use crate::input::table::{ColumnDef, Table};
-use crate::money::{Amount, french, weight_sum_text};
+use crate::money::{Amount, euros, french, weight_sum_text};
 use crate::ratio::{self, MONEY_DECIMALS, RATIO_DECIMALS};
 use crate::report::{DiagnosticRow, diagnostic_rows, diagnostics_text};
 use crate::rulebook::{DriverKind, Family, rulebook};
@@ -325,8 +325,9 @@ fn build(c: &Computation, pre: &PreProjectOptions<'_>, titles: &BTreeMap<String,
                 Code::P006,
                 InputFile::Calcul,
                 format!(
-                    "rubrique « {} » : {amount} de charges de l'apprentissage (B01 sans certification) ne sont portés par aucune certification ; la somme des certifications est inférieure au total de l'apprentissage",
-                    book.headings[i].1
+                    "rubrique « {} » : {} de charges de l'apprentissage (B01 sans certification) ne sont portées par aucune certification ; la somme des certifications est inférieure au total de l'apprentissage",
+                    book.headings[i].1,
+                    euros(*amount)
                 ),
             )
             .hint("Ajoutez les heures apprenants des certifications du site concerné pour que le pool B01 commun soit réparti (voir R001)."),
@@ -337,7 +338,7 @@ fn build(c: &Computation, pre: &PreProjectOptions<'_>, titles: &BTreeMap<String,
             Diagnostic::new(
                 Code::P006,
                 InputFile::Calcul,
-                format!("produits : {} de produits de l'apprentissage sans certification ne sont portés par aucune certification (voir R004)", unspread.products),
+                format!("produits : {} de produits de l'apprentissage sans certification ne sont portés par aucune certification (voir R004)", euros(unspread.products)),
             )
             .hint("Ajoutez les heures apprenants des certifications du site concerné."),
         );
@@ -420,8 +421,8 @@ fn check_rows(rows: &BTreeMap<(String, Option<String>), Figures>, diagnostics: &
                     InputFile::Calcul,
                     format!(
                         "{at} : marge {margin} (produits {}, coût complet {}) au-dessus de {} : France compétences a interrogé des CFA à ce niveau",
-                        f.products,
-                        f.full_cost(),
+                        euros(f.products),
+                        euros(f.full_cost()),
                         book.parameter("seuil_marge_preprojet").unwrap_or("0,20")
                     ),
                 )
@@ -435,13 +436,13 @@ fn check_rows(rows: &BTreeMap<(String, Option<String>), Figures>, diagnostics: &
                 _ => "aucune heure de formation",
             };
             diagnostics.push(
-                Diagnostic::new(Code::P003, InputFile::Calcul, format!("{at} : {} de charges mais {missing} au préprojet", f.full_cost()))
+                Diagnostic::new(Code::P003, InputFile::Calcul, format!("{at} : {} de charges mais {missing} au préprojet", euros(f.full_cost())))
                     .hint("Ajoutez une ligne heures_apprenants avec heures et apprenants pour cette certification et ce site, ou rattachez ses charges au bon site."),
             );
         }
         for (i, amount) in f.headings.iter().enumerate().filter(|(_, a)| a.cents() < 0) {
             diagnostics.push(
-                Diagnostic::new(Code::P005, InputFile::Calcul, format!("{at} : rubrique « {} » négative ({amount})", book.headings[i].1))
+                Diagnostic::new(Code::P005, InputFile::Calcul, format!("{at} : rubrique « {} » négative ({})", book.headings[i].1, euros(*amount)))
                     .hint("Une rubrique négative vient d'avoirs ou d'écritures de correction plus grands que les charges : vérifiez l'imputation."),
             );
         }

@@ -150,7 +150,7 @@ fn malformed_files_give_exact_diagnostics_never_a_panic() {
     assert!(ran, "a comma-separated file is read");
     let (ran2, found2) = ledger_findings(b"compte objet debit credit\n641100 EOTP-SI 100 0\n");
     assert!(!ran2);
-    has(&found2, "F002", Some(1), &["compte objet debit credit", "colonnes attendues"]);
+    has(&found2, "F002", Some(1), &["compte objet debit credit", "colonnes obligatoires : compte, objet"]);
     assert!(found.iter().all(|(c, _, _)| c != "F002"), "{found:?}");
     // Missing columns: the message lists the columns found and the expected ones.
     let (ran, found) = ledger_findings("Compte général;Libellé;Débit\n641100;x;1\n".as_bytes());

@@ -21,3 +21,5 @@ mod proprietes;
 mod regressions;
 // Invariants de style et documentation générée.
 mod tidy;
+// Catalogue des diagnostics : un cas minimal par code sous `tests/catalogue/`, rejoué par la ligne de commande.
+mod catalogue;

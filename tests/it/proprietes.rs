@@ -79,7 +79,7 @@ proptest! {
                                       weights in proptest::collection::vec(0u128..1_000_000_000_000, 1..40)) {
         let total = Amount::from_cents(total);
         match split(total, &weights) {
-            Some(parts) => {
+            Ok(parts) => {
                 prop_assert_eq!(parts.iter().copied().sum::<Amount>(), total);
                 let sum: u128 = weights.iter().sum();
                 for (part, w) in parts.iter().zip(&weights) {
@@ -90,7 +90,7 @@ proptest! {
                     prop_assert!(total.cents() == 0 || part.cents() == 0 || part.cents().signum() == total.cents().signum());
                 }
             }
-            None => prop_assert!(weights.iter().all(|&w| w == 0)),
+            Err(e) => prop_assert!(e == cma_analytique::money::SplitError::NoWeight && weights.iter().all(|&w| w == 0), "{e:?}"),
         }
     }
 

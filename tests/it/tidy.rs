@@ -125,10 +125,44 @@ fn no_skipped_or_panic_expecting_tests_and_no_grab_bag_modules() {
     assert!(found.is_empty(), "{found:?}");
 }
 
+/// `docs/diagnostics.md`: the catalogue's table, then for each code its minimal reproducing case
+/// of `tests/catalogue/` (checked by the `catalogue` test): the explanation and the files.
+fn diagnostics_page() -> String {
+    let mut out = cma_analytique::diagnostic::catalogue_markdown();
+    out.push_str("\n## Un exemple minimal par code\n\nChaque exemple est un test (`tests/catalogue/<code>/`) : ces fichiers, passés à la commande indiquée, produisent le diagnostic.\n");
+    for code in cma_analytique::diagnostic::CATALOGUE {
+        let dir = root().join("tests/catalogue").join(code.as_str());
+        let case = fs::read_to_string(dir.join("cas.toml")).unwrap_or_default();
+        let value = |key: &str| {
+            case.lines()
+                .find_map(|l| l.strip_prefix(key).and_then(|r| r.trim_start().strip_prefix('=')))
+                .map(|v| v.trim().trim_matches('"').to_owned())
+                .unwrap_or_default()
+        };
+        out.push_str(&format!("\n### `{}` — {}\n\n", code.as_str(), code.info().title));
+        if value("reproductible") == "false" {
+            out.push_str(&format!("Pas d'exemple : {}\n", value("raison")));
+            continue;
+        }
+        out.push_str(&format!("{}\n\nCommande : `cma-analytique {} {}`\n", value("explication"), value("commande"), value("arguments").trim_matches(['[', ']']).trim_matches('"').replace("\", \"", " ")));
+        let mut files: Vec<_> = fs::read_dir(&dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+        files.sort();
+        for file in files.iter().filter(|f| !f.ends_with("cas.toml")) {
+            let name = file.file_name().unwrap().to_string_lossy();
+            let bytes = fs::read(file).unwrap();
+            match String::from_utf8(bytes.clone()) {
+                Ok(text) if !text.contains('\0') => out.push_str(&format!("\n`{name}` :\n\n```\n{}\n```\n", text.trim_end())),
+                _ => out.push_str(&format!("\n`{name}` : {} octets qui ne sont pas de l'UTF-8 (voir le dossier du test).\n", bytes.len())),
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn the_diagnostics_catalogue_page_is_up_to_date() {
     let path = root().join("docs/diagnostics.md");
-    let expected = cma_analytique::diagnostic::catalogue_markdown();
+    let expected = diagnostics_page();
     let actual = fs::read_to_string(&path).unwrap_or_default();
     if actual != expected {
         fs::write(&path, &expected).unwrap();
