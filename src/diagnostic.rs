@@ -218,8 +218,30 @@ impl Diagnostic {
     }
 }
 
-/// Sorts diagnostics into their stable output order.
-pub fn sort(diagnostics: &mut [Diagnostic]) {
+/// Diagnostics detailed per file and code; past this, one more diagnostic counts the others.
+pub const MAX_PER_CODE: usize = 1000;
+
+/// Sorts diagnostics into their stable output order, keeping at most [`MAX_PER_CODE`] of each
+/// code in each file and saying how many more there were (a ledger of a million unmapped objects
+/// gives a readable list, and nothing is hidden: the count and the first lines are there).
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut counts: std::collections::BTreeMap<(InputFile, Code), usize> = std::collections::BTreeMap::new();
+    diagnostics.retain(|d| {
+        let n = counts.entry((d.file, d.code)).or_default();
+        *n += 1;
+        *n <= MAX_PER_CODE
+    });
+    for ((file, code), n) in counts.into_iter().filter(|(_, n)| *n > MAX_PER_CODE) {
+        diagnostics.push(
+            Diagnostic::new(
+                code,
+                file,
+                format!("{} diagnostics {code} de plus dans ce fichier ne sont pas détaillés (seuls les {MAX_PER_CODE} premiers le sont)", n - MAX_PER_CODE),
+            )
+            .hint("Corrigez la cause commune des premiers (colonne mal remplie, table de correspondance incomplète), puis relancez."),
+        );
+    }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 

@@ -102,3 +102,26 @@ pub fn columns_markdown() -> String {
     );
     out
 }
+
+/// A file of a role rewritten in its template's format: the canonical header, then each readable
+/// row's recognised cells as written, `;`-separated UTF-8 (what « enregistrer au format du
+/// modèle » gives). Rows the reader sets aside are left out, as the reader leaves them out.
+pub fn canonical_csv(role: Role, bytes: &[u8]) -> Result<Vec<u8>, crate::diagnostic::Diagnostic> {
+    let file = match role {
+        Role::GrandLivre => crate::diagnostic::InputFile::GrandLivre,
+        Role::Correspondance => crate::diagnostic::InputFile::Correspondance,
+        Role::Inducteurs => crate::diagnostic::InputFile::Inducteurs,
+        Role::Personnel => crate::diagnostic::InputFile::Personnel,
+    };
+    let defs = role.columns();
+    let mut table = crate::input::table::Table::open_lenient(bytes, file, defs)?;
+    let quote = |s: &str| if s.contains([';', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() };
+    let mut out = defs.iter().map(|d| d.name).collect::<Vec<_>>().join(";");
+    out.push('\n');
+    table.for_each_row(&mut Vec::new(), |row, _| {
+        let cells: Vec<String> = (0..defs.len()).map(|i| quote(row.get(i))).collect();
+        out.push_str(&cells.join(";"));
+        out.push('\n');
+    });
+    Ok(out.into_bytes())
+}

@@ -27,12 +27,19 @@ pub fn workbook_kind(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Largest total size, once decompressed, of the parts of an XLSX or ODS workbook: enough for a
+/// sheet of a few million rows, small enough to bound memory.
+pub const MAX_UNZIPPED_BYTES: u64 = 512 * 1024 * 1024;
+
 /// The sheet named like the template (`grand-livre`, …) if there is one, else the first; as
 /// delimited text, with the name of the sheet read.
 pub fn to_delimited(bytes: &[u8], kind: &str, file: InputFile, template_sheet: &str) -> Result<(Vec<u8>, String), Diagnostic> {
     let unreadable = |why: String| {
         Diagnostic::new(Code::F001, file, why).hint("Ouvrez le fichier dans votre tableur et réenregistrez-le en XLSX ou en CSV.")
     };
+    if bytes.starts_with(b"PK") {
+        check_unzipped_size(bytes, kind, file)?;
+    }
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         let what = if kind == "XLS" { "classeur XLS".to_owned() } else { "archive ZIP qui n'est pas un classeur lisible".to_owned() };
         unreadable(format!("{what} (fichier tronqué ou d'un autre type ?) : {e}"))
@@ -62,6 +69,36 @@ pub fn to_delimited(bytes: &[u8], kind: &str, file: InputFile, template_sheet: &
         out.push(b'\n');
     }
     Ok((out, name))
+}
+
+/// Refuses a workbook whose parts would decompress beyond [`MAX_UNZIPPED_BYTES`], from the sizes
+/// its ZIP directory declares (zip enforces them while inflating: a part cannot grow past its
+/// declared size), before anything is decompressed.
+fn check_unzipped_size(bytes: &[u8], kind: &str, file: InputFile) -> Result<(), Diagnostic> {
+    let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(archive) => archive,
+        Err(_) => return Ok(()), // not a readable ZIP: calamine says so below, with the details
+    };
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        if let Ok(part) = archive.by_index_raw(i) {
+            total = total.saturating_add(part.size());
+        }
+    }
+    if total > MAX_UNZIPPED_BYTES {
+        return Err(Diagnostic::new(
+            Code::F001,
+            file,
+            format!(
+                "classeur {kind} de {} Ko qui ferait {} Mo une fois décompressé : au-delà de la limite de {} Mo, il n'est pas ouvert",
+                bytes.len() / 1024,
+                total / (1024 * 1024),
+                MAX_UNZIPPED_BYTES / (1024 * 1024)
+            ),
+        )
+        .hint("Exportez les données en CSV, ou découpez le classeur (par semestre, par site)."));
+    }
+    Ok(())
 }
 
 fn push_field(out: &mut Vec<u8>, text: &str) {

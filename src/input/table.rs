@@ -12,6 +12,10 @@ use super::source::{self, Recognised};
 use crate::diagnostic::{Code, Diagnostic, InputFile};
 use crate::rulebook::rulebook;
 
+/// Largest file read (2 Gio): beyond, line numbers and sums would leave their bounds, and a
+/// browser tab its memory.
+pub const MAX_INPUT_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
 /// One column a reader knows: its canonical name (as in the templates), other names known in
 /// code (most live in the rulebook's `colonnes.tsv`), and an example value for the templates.
 #[derive(Debug, Clone, Copy)]
@@ -159,6 +163,18 @@ impl<'a> Table<'a> {
     /// Like [`Table::open`], but a table that lacks required columns is still returned: the
     /// caller checks [`Table::missing`] itself (the ledger, to explain a FEC without objects).
     pub fn open_lenient(bytes: &'a [u8], file: InputFile, defs: &[ColumnDef]) -> Result<Table<'a>, Diagnostic> {
+        if bytes.len() as u64 > MAX_INPUT_BYTES {
+            return Err(Diagnostic::new(
+                Code::F001,
+                file,
+                format!(
+                    "fichier de {} Mo : au-delà de la limite de {} Mo, il n'est pas lu",
+                    bytes.len() as u64 / (1024 * 1024),
+                    MAX_INPUT_BYTES / (1024 * 1024)
+                ),
+            )
+            .hint("Découpez l'export (par semestre, par site) ou filtrez les comptes hors périmètre avant l'export."));
+        }
         let decoded = source::decode(bytes, file, file.label())?;
         let recognised = decoded.recognised;
         if decoded.text.iter().all(u8::is_ascii_whitespace) {

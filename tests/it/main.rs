@@ -6,6 +6,10 @@ mod cas;
 mod cli;
 // Formats réels : SAP Windows-1252, XLSX, ODS, FEC, fichiers malformés.
 mod formats;
+// Entrées gardées par le fuzzing et graines du corpus, rejouées.
+mod fuzz;
+// Fichiers hostiles : bombe ZIP, fichier trop grand, ligne très longue, un million d'objets.
+mod hostile;
 // Modèles de fichiers (CSV, XLSX) relus.
 mod modeles;
 // Calculateur d'ETP : chaque exemple de l'annexe 3 « ETP », lignes d'inducteurs, `etp --json`.

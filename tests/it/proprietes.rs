@@ -186,3 +186,96 @@ proptest! {
         prop_assert_eq!(codes(&doc), codes(&doc2));
     }
 }
+
+/// The same ledger written in a random dialect of real exports: separator, SAP-like headers,
+/// Windows-1252, CRLF, no-break-space thousands, SAP's trailing minus or S/H sens.
+#[derive(Debug, Clone)]
+struct Dialect {
+    separator: char,
+    sap_headers: bool,
+    windows_1252: bool,
+    crlf: bool,
+    signed: bool,
+}
+
+prop_compose! {
+    fn dialect()(separator in proptest::sample::select(vec![';', ',', '\t', '|']), sap_headers in any::<bool>(),
+                 windows_1252 in any::<bool>(), crlf in any::<bool>(), signed in any::<bool>()) -> Dialect {
+        Dialect { separator, sap_headers, windows_1252, crlf, signed }
+    }
+}
+
+prop_compose! {
+    fn ledger_row()(account in pick(ACCOUNTS), object in 0..24usize, cents in -50_000_000i64..50_000_000,
+                    label in pick(&["Achat", "Réparation – local", "Frais « divers »", "Œuvre d'art"])) -> (String, String, i64, String) {
+        (account.to_owned(), format!("O{object}"), cents, label.to_owned())
+    }
+}
+
+/// French amount with no-break-space thousands: `1 234,56`.
+fn french_amount(cents: i64) -> String {
+    let text = Amount::from_cents(cents.abs()).to_string().replace('.', ",");
+    let (int, frac) = text.split_once(',').unwrap();
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped},{frac}")
+}
+
+fn write_ledger(rows: &[(String, String, i64, String)], d: &Dialect) -> Vec<u8> {
+    let sep = d.separator.to_string();
+    let quote = |s: &str| if s.contains(d.separator) || s.contains('"') { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() };
+    let header: Vec<&str> = match (d.sap_headers, d.signed) {
+        (true, true) => vec!["Compte général", "Élément d'OTP", "Montant en devise interne", "Code D/C", "Désignation"],
+        (true, false) => vec!["Compte général", "Élément d'OTP", "Montant débit", "Montant crédit", "Désignation"],
+        (false, true) => vec!["compte", "objet", "montant", "sens", "libelle"],
+        (false, false) => vec!["compte", "objet", "debit", "credit", "libelle"],
+    };
+    let eol = if d.crlf { "\r\n" } else { "\n" };
+    let mut text = header.join(&sep) + eol;
+    for (account, object, cents, label) in rows {
+        let amount = quote(&french_amount(*cents));
+        let cells = if d.signed {
+            // SAP's S (Soll) / H (Haben) with the sign in the trailing minus on some lines.
+            let sens = if *cents >= 0 { "S" } else { "H" };
+            vec![account.clone(), object.clone(), amount, sens.to_owned(), quote(label)]
+        } else if *cents >= 0 {
+            vec![account.clone(), object.clone(), amount, String::new(), quote(label)]
+        } else {
+            vec![account.clone(), object.clone(), String::new(), amount, quote(label)]
+        };
+        text.push_str(&cells.join(&sep));
+        text.push_str(eol);
+    }
+    if d.windows_1252 { encoding_rs::WINDOWS_1252.encode(&text).0.into_owned() } else { text.into_bytes() }
+}
+
+fn results_without_diagnostics(ledger: &[u8], mapping: &str, drivers: &str) -> serde_json::Value {
+    let outcome = run(Inputs { ledger, mapping: mapping.as_bytes(), drivers: drivers.as_bytes() }, Options::default());
+    let allocation = outcome.allocation.expect("readable");
+    let mut v = serde_json::to_value(Document::new(&allocation, &outcome.diagnostics)).unwrap();
+    v.as_object_mut().unwrap().remove("diagnostics");
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_dialect_and_its_template_rewrite_give_the_same_results(rows in proptest::collection::vec(ledger_row(), 1..40),
+                                                                  mapping in proptest::collection::vec(mapping_line(), 0..25),
+                                                                  drivers in proptest::collection::vec(driver_line(), 0..25),
+                                                                  d in dialect()) {
+        let plain = Dialect { separator: ';', sap_headers: false, windows_1252: false, crlf: false, signed: false };
+        let (_, m, dr) = files(&[], &mapping, &drivers);
+        let reference = results_without_diagnostics(&write_ledger(&rows, &plain), &m, &dr);
+        let exported = write_ledger(&rows, &d);
+        prop_assert_eq!(&results_without_diagnostics(&exported, &m, &dr), &reference, "dialect {:?}", d);
+        let rewritten = cma_analytique::templates::canonical_csv(cma_analytique::input::role::Role::GrandLivre, &exported).unwrap();
+        prop_assert_eq!(&results_without_diagnostics(&rewritten, &m, &dr), &reference, "rewritten from {:?}", d);
+    }
+}
