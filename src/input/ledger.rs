@@ -225,7 +225,8 @@ impl Ledger {
                 object_lines: vec![ObjectLines::default()],
                 ..Ledger::default()
             },
-            index: FxHashMap::default(),
+            known: FxHashMap::default(),
+            key: Vec::with_capacity(64),
             account_nature: vec![None],
             financer_known: vec![true],
             fec: is_fec.then(|| FecChecks::new(&table)),
@@ -270,9 +271,21 @@ impl Ledger {
     }
 }
 
+/// What the reader knows of the cells (account, object, certification, financer) of a line
+/// already seen: its account, and its posting once a line of them has been used.
+#[derive(Clone, Copy)]
+struct Known {
+    account: u32,
+    posting: Option<u32>,
+}
+
 struct LedgerReader {
     ledger: Ledger,
-    index: FxHashMap<(u32, u32, u32, u32), u32>,
+    /// By the bytes of the four cells (joined by 0xFF, a byte UTF-8 text never has): a line whose
+    /// cells were seen before costs one hash lookup, not four, and no interning. Same bytes, same
+    /// interned ids: the map stands for the (object, account, certification, financer) index.
+    known: FxHashMap<Box<[u8]>, Known>,
+    key: Vec<u8>,
     /// Nature of each interned account; `None` out of scope.
     account_nature: Vec<Option<Nature>>,
     financer_known: Vec<bool>,
@@ -334,25 +347,62 @@ impl LedgerReader {
             ledger.unreadable.add(row, net);
             return;
         }
-        let account = ledger.accounts.id(account_bytes);
-        if account as usize == self.account_nature.len() {
-            self.account_nature.push(Nature::of_account(ledger.accounts.name(account)));
+        let object_bytes = row.raw(OBJET).unwrap_or_default();
+        let certification_bytes = row.raw(CERTIFICATION).unwrap_or_default();
+        let financer_bytes = row.raw(FINANCEUR).unwrap_or_default();
+        // The key: the four cells joined by 0xFF.
+        self.key.clear();
+        for (i, cell) in [account_bytes, object_bytes, certification_bytes, financer_bytes].into_iter().enumerate() {
+            if i > 0 {
+                self.key.push(0xFF);
+            }
+            self.key.extend_from_slice(cell);
         }
+        let known = self.known.get(self.key.as_slice()).copied();
+        let account = match known {
+            Some(k) => k.account,
+            None => {
+                let account = ledger.accounts.id(account_bytes);
+                if account as usize == self.account_nature.len() {
+                    self.account_nature.push(Nature::of_account(ledger.accounts.name(account)));
+                }
+                account
+            }
+        };
         let Some(nature) = self.account_nature[account as usize] else {
             ledger.out_of_scope.add(row, net);
+            if known.is_none() {
+                self.known.insert(self.key.as_slice().into(), Known { account, posting: None });
+            }
             return;
         };
         if self.period.is_set() {
             match date {
                 Some(d) if !self.period.contains(d) => {
                     ledger.outside_period.add(row, net);
+                    if known.is_none() {
+                        self.known.insert(self.key.as_slice().into(), Known { account, posting: None });
+                    }
                     return;
                 }
                 None => ledger.undated_in_period.add(row, net),
                 Some(_) => {}
             }
         }
-        let object = ledger.objects.id(row.raw(OBJET).unwrap_or_default());
+        let amount = match nature {
+            Nature::Charge => net,
+            Nature::Product => -net,
+        };
+        if let Some(Known { posting: Some(i), .. }) = known {
+            let p = &mut ledger.postings[i as usize];
+            ledger.object_lines[p.object as usize].lines += 1;
+            ledger.lines_used += 1;
+            p.amount += amount;
+            p.lines += 1;
+            return;
+        }
+        // First used line of these cells: intern them, make their posting.
+        let object = ledger.objects.id(object_bytes);
         if object as usize == ledger.object_lines.len() {
             ledger.object_lines.push(ObjectLines { first_line: row.line(), lines: 0 });
         }
@@ -361,14 +411,8 @@ impl LedgerReader {
             lines_of_object.first_line = row.line(); // id 0 (no object) is created before any line
         }
         lines_of_object.lines += 1;
-        let certification = match row.raw(CERTIFICATION) {
-            None | Some(b"") => 0,
-            Some(c) => ledger.certifications.id(c),
-        };
-        let financer = match row.raw(FINANCEUR) {
-            None | Some(b"") => 0,
-            Some(f) => ledger.financers.id(f),
-        };
+        let certification = if certification_bytes.is_empty() { 0 } else { ledger.certifications.id(certification_bytes) };
+        let financer = if financer_bytes.is_empty() { 0 } else { ledger.financers.id(financer_bytes) };
         if financer as usize == self.financer_known.len() {
             let code = ledger.financers.name(financer);
             let known = rulebook().financer(code).is_some();
@@ -386,35 +430,41 @@ impl LedgerReader {
             }
             self.financer_known.push(known);
         }
-        let amount = match nature {
-            Nature::Charge => net,
-            Nature::Product => -net,
-        };
         ledger.lines_used += 1;
-        let key = (object, account, certification, financer);
-        let postings = &mut ledger.postings;
-        let i = *self.index.entry(key).or_insert_with(|| {
-            let line = row.line();
-            postings.push(Posting {
-                object,
-                account,
-                certification,
-                financer,
-                nature,
-                amount: Amount::ZERO,
-                lines: 0,
-                first_line: line,
-            });
-            (postings.len() - 1) as u32
+        ledger.postings.push(Posting {
+            object,
+            account,
+            certification,
+            financer,
+            nature,
+            amount,
+            lines: 1,
+            first_line: row.line(),
         });
-        let p = &mut postings[i as usize];
-        p.amount += amount;
-        p.lines += 1;
+        let posting = Some((ledger.postings.len() - 1) as u32);
+        match self.known.get_mut(self.key.as_slice()) {
+            Some(k) => k.posting = posting,
+            None => {
+                self.known.insert(self.key.as_slice().into(), Known { account, posting });
+            }
+        }
     }
 }
 
 /// Debit − credit of a line, or `None` (with its diagnostic) when it cannot be read.
 fn net_amount(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Option<Amount> {
+    if !signed {
+        // Nearly every line: one of debit and credit, positive, the other empty.
+        let (debit, credit) = (row.raw(DEBIT).unwrap_or_default(), row.raw(CREDIT).unwrap_or_default());
+        let one = match (debit.is_empty(), credit.is_empty()) {
+            (false, true) => Amount::parse_bytes(debit).ok().filter(|d| d.cents() >= 0),
+            (true, false) => Amount::parse_bytes(credit).ok().filter(|c| c.cents() >= 0).map(|c| -c),
+            _ => None,
+        };
+        if one.is_some() {
+            return one;
+        }
+    }
     let read = |role: usize, column: &str, diags: &mut Vec<Diagnostic>| -> Option<Option<Amount>> {
         let bytes = row.raw(role).unwrap_or_default();
         if bytes.is_empty() {

@@ -88,7 +88,7 @@ pub fn decode<'a>(bytes: &'a [u8], file: InputFile, sheet_name: &str) -> Result<
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut findings = Vec::new();
-    let (text, encoding): (Cow<'a, [u8]>, &'static str) = if std::str::from_utf8(bytes).is_ok() {
+    let (text, encoding): (Cow<'a, [u8]>, &'static str) = if simdutf8::basic::from_utf8(bytes).is_ok() {
         (Cow::Borrowed(bytes), "UTF-8")
     } else {
         decode_single_byte(bytes, file, &mut findings)

@@ -64,7 +64,7 @@ impl<'t> Row<'t> {
     }
 
     /// The bytes of a role's cell, trimmed of spaces (no-break spaces included, as `get`).
-    #[inline]
+    #[inline(always)]
     pub fn raw(&self, role: usize) -> Option<&'t [u8]> {
         let i = self.positions.get(role).copied().flatten()?;
         self.record.cell(i).map(trim)
@@ -96,7 +96,19 @@ impl<'t> Row<'t> {
 
 /// A cell trimmed of white space at both ends, no-break spaces included (exports pad codes with
 /// them), so that « OA » and « OA\u{a0} » are the same object in every file. ASCII fast path.
+#[inline(always)]
 pub fn trim(cell: &[u8]) -> &[u8] {
+    match (cell.first(), cell.last()) {
+        // Nearly every cell: it starts and ends with printable ASCII, nothing to trim.
+        (Some(&a), Some(&b)) if a > b' ' && b > b' ' && a < 0x80 && b < 0x80 => cell,
+        (None, _) => cell,
+        _ => trim_slow(cell),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn trim_slow(cell: &[u8]) -> &[u8] {
     let cell = cell.trim_ascii();
     match (cell.first(), cell.last()) {
         (Some(a), Some(b)) if *a < 0x80 && *b < 0x80 => cell,
