@@ -19,6 +19,7 @@ pub mod preprojet;
 pub mod ratio;
 pub mod rent;
 pub mod report;
+pub mod revue;
 pub mod rulebook;
 pub mod templates;
 
