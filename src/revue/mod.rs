@@ -189,7 +189,10 @@ pub fn review(files: &[RegionFile<'_>], options: &ReviewOptions) -> Review {
         }
         found.entry(key).or_default().extend(diagnostics);
     }
-    let regions: Vec<Region> = regions.into_values().collect();
+    let mut regions: Vec<Region> = regions.into_values().collect();
+    for r in &mut regions {
+        r.files.sort_by(|a, b| (a.nature, &a.fichier).cmp(&(b.nature, &b.fichier)));
+    }
     let mut review_findings = Vec::new();
 
     let (certifications, singles) = compare::compare(&regions, rule, &mut review_findings);
