@@ -16,7 +16,7 @@ use super::{Region, ReviewOptions, serialize_date};
 use crate::calendar::{CalendarInput, Status, calendar};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, InputFile};
-use crate::money::{Amount, euros};
+use crate::money::Amount;
 use crate::names::normalise;
 use crate::ratio::{self, RATIO_DECIMALS};
 use crate::rulebook::{NationalCode, rulebook};
@@ -555,7 +555,29 @@ fn unknowns(line: &mut Compliance, region: &Region, findings: &mut Vec<Diagnosti
     );
 }
 
-/// Used by the text report: « 1 234,56 € » or « non connu ».
-pub fn known_euros(value: Option<Amount>) -> String {
-    value.map_or_else(|| "non connu".to_owned(), euros)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn activity(direct: i64, indirect: i64) -> ActivityData {
+        ActivityData {
+            code: "A03".into(),
+            direct: Amount::from_cents(direct),
+            indirect: Amount::from_cents(indirect),
+            full_cost: Amount::from_cents(direct + indirect),
+            products: Amount::ZERO,
+        }
+    }
+
+    #[test]
+    fn the_estimate_of_an_action_and_when_it_is_not_computable() {
+        // 100,00 × 1,00 / 3,00 = 33,333… → 33,33; 200,00 × 1,00 / 8,00 = 25,00.
+        assert_eq!(action_cost(Amount::from_cents(100), Some(&activity(300, 10_000))), (Some(Amount::from_cents(3_333)), CostMethod::EstimationChargesDirectes));
+        // 0,05 × 1 / 2 = 0,025 → 0,03 (half away from zero, once).
+        assert_eq!(action_cost(Amount::from_cents(1), Some(&activity(2, 5))).0, Some(Amount::from_cents(3)));
+        assert_eq!(action_cost(Amount::from_cents(100), Some(&activity(0, 500))).1, CostMethod::NonCalculable);
+        assert_eq!(action_cost(Amount::from_cents(-100), Some(&activity(300, 500))).1, CostMethod::NonCalculable);
+        assert_eq!(action_cost(Amount::from_cents(400), Some(&activity(300, 500))).1, CostMethod::NonCalculable);
+        assert_eq!(action_cost(Amount::from_cents(100), None).1, CostMethod::NonCalculable);
+    }
 }

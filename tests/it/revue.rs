@@ -306,3 +306,16 @@ fn the_order_of_the_files_does_not_matter() {
     let backward: Vec<usize> = forward.iter().rev().copied().collect();
     assert_eq!(as_files(&forward), as_files(&backward));
 }
+
+#[test]
+fn csv_cells_are_never_formulas() {
+    let row = |cost: &str| table(&format!("=R1;@titre;-site;10;100;1000;{cost};0;0;0;0;0;0;0;{cost};0\n"));
+    let (a, b) = (row("1000"), row("-2000"));
+    let doc = review(&[("=HYPERLINK(\"x\")", "a.csv", &a), ("+Région", "b.csv", &b)]);
+    let csv = String::from_utf8(revue::export::csv(&revue::export::tables(&doc)[0])).unwrap();
+    let lines: Vec<&str> = csv.lines().skip(1).collect();
+    assert!(lines.iter().all(|l| l.starts_with("'=R1;'@titre;")), "{csv}");
+    assert!(lines.iter().any(|l| l.contains(";\"'=HYPERLINK(\"\"x\"\")\";")), "{csv}");
+    assert!(lines.iter().any(|l| l.contains(";'+Région;")), "{csv}");
+    assert!(lines.iter().any(|l| l.contains(";-2000,00;")), "numbers are never neutralised: {csv}");
+}
