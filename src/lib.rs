@@ -20,6 +20,7 @@ pub mod preprojet;
 pub mod ratio;
 pub mod rent;
 pub mod report;
+pub mod revue;
 pub mod rulebook;
 pub mod templates;
 

@@ -21,6 +21,8 @@ mod preprojet;
 // Propriétés (proptest) : conservation au centime, identité de contrôle, ordre des lignes,
 // préprojet égal à B01.
 mod proprietes;
+// Revue de cohérence de CMA France : cas à cinq régions de `tests/cas-revue/`, seuil, exports relus.
+mod revue;
 // Régressions trouvées en relecture, chacune avec son cas minimal.
 mod regressions;
 // Invariants de style et documentation générée.
