@@ -267,10 +267,15 @@ pub fn compare(regions: &[Region], rule: Rule, diagnostics: &mut Vec<Diagnostic>
                         Code::V003,
                         InputFile::Calcul,
                         format!(
-                            "certification « {cert} », région « {} » : {} ({} de charges) ; la région est hors de la comparaison correspondante",
+                            "certification « {cert} », région « {} » : {} ({} de charges) ; la région n'entre pas dans la comparaison du coût {}",
                             regions[*i].name,
                             missing.join(" et "),
-                            crate::money::euros(s.cost())
+                            crate::money::euros(s.cost()),
+                            match (s.apprentices == 0, s.learner_hours == 0) {
+                                (true, true) => "par apprenti ni de celle du coût par heure apprenant",
+                                (true, false) => "par apprenti",
+                                _ => "par heure apprenant",
+                            }
                         ),
                     )
                     .hint("Demandez à la région ses effectifs de la certification (nombre d'apprentis, heures de formation) : sans eux, son coût unitaire ne se compare pas."),

@@ -163,8 +163,9 @@ pub fn review(files: &[RegionFile<'_>], options: &ReviewOptions) -> Review {
         let file_label = file.file_name.rsplit(['/', '\\']).next().unwrap_or(file.file_name);
         if tag.is_none() {
             let from = if identity_name.is_some() { "le nom de l'organisme de sa feuille d'identité" } else { "le nom du fichier" };
+            let kind = if matches!(data, Some(RegionData::Results(_))) { InputFile::Resultats } else { InputFile::Preprojet };
             diagnostics.push(
-                Diagnostic::new(Code::V010, InputFile::Preprojet, format!("aucune étiquette de région : région nommée « {name} » d'après {from}"))
+                Diagnostic::new(Code::V010, kind, format!("aucune étiquette de région : région nommée « {name} » d'après {from}"))
                     .hint("Étiquetez chaque fichier par sa région : --region \"Bretagne=chemin/preprojet.xlsx\"."),
             );
         }

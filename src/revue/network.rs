@@ -549,8 +549,9 @@ fn unknowns(line: &mut Compliance, region: &Region, findings: &mut Vec<Diagnosti
         (None, Some(_)) => "ses résultats seuls".to_owned(),
         (None, None) => "aucun fichier lisible".to_owned(),
     };
+    let file = if region.preproject.is_none() && region.results.is_some() { InputFile::Resultats } else { InputFile::Preprojet };
     findings.push(
-        Diagnostic::new(Code::V009, InputFile::Preprojet, format!("non connu(s) d'après {given} : {}", missing.join(", ")))
+        Diagnostic::new(Code::V009, file, format!("indicateurs de la norme §VI non connus d'après {given} : {}", missing.join(", ")))
             .hint("Le CSV du préprojet n'a ni identité ni indicateurs : donnez son classeur XLSX ou son JSON, les résultats complets (repartir --json), ou la date de réception (--recu)."),
     );
 }

@@ -308,7 +308,7 @@ fn check_total(headings: &[Amount], total: Amount, code: &str, line: Option<u32>
         let mut d = Diagnostic::new(
                 Code::V002,
                 InputFile::Preprojet,
-                format!("certification « {code} » : total des charges {} mais somme des huit rubriques {} ; la somme des rubriques est retenue", crate::money::french(total), crate::money::french(sum)),
+                format!("certification « {code} » : total des charges {} mais somme des huit rubriques {} ; la somme des rubriques est retenue", crate::money::euros(total), crate::money::euros(sum)),
         )
         .hint("Le total d'une ligne du préprojet est la somme de ses rubriques : le fichier a-t-il été modifié à la main ?");
         d.line = line;
