@@ -476,22 +476,6 @@ fn build(doc: &Review, date: Date) -> Result<Vec<u8>, XlsxError> {
         sheet.set_freeze_panes(1, 0)?;
     }
 
-    let sheet = book.add_worksheet().set_name("Diagnostics")?;
-    for (c, h) in ["Code", "Gravité", "Fichier", "Ligne", "Message", "Aide"].iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &header)?;
-    }
-    for (r, d) in doc.diagnostics.iter().enumerate() {
-        let r = r as u32 + 1;
-        sheet.write_string(r, 0, &d.code)?;
-        sheet.write_string(r, 1, d.severite.label())?;
-        sheet.write_string(r, 2, &d.fichier)?;
-        if let Some(line) = d.ligne {
-            sheet.write_number(r, 3, line)?;
-        }
-        sheet.write_string(r, 4, &d.message)?;
-        sheet.write_string(r, 5, &d.aide)?;
-    }
-    sheet.set_column_width(4, 100)?;
-    sheet.set_column_width(5, 80)?;
+    crate::preprojet::export::diagnostics_sheet(&mut book, &doc.diagnostics, &header)?;
     book.save_to_buffer()
 }
