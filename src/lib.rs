@@ -8,11 +8,17 @@
 
 pub mod allocate;
 pub mod date;
+pub mod detail;
 pub mod diagnostic;
+pub mod export;
 pub mod input;
 pub mod money;
 pub mod report;
 pub mod rulebook;
+pub mod views;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+pub mod xlsx;
 
 use crate::allocate::Allocation;
 use crate::diagnostic::Diagnostic;
