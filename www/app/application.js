@@ -446,7 +446,7 @@ class Application {
       el('th', { scope: 'row', texte: d.code }),
       el('td', { texte: d.fichier }),
       el('td', {}, d.ligne && d.fichier !== 'calcul'
-        ? this.bouton(`ligne ${d.ligne}`, `Voir la ligne ${d.ligne} du fichier ${d.fichier}`, (b) => this.ouvrirLigne(d.fichier, d.ligne, b))
+        ? this.bouton(`ligne ${d.ligne}`, `Voir la ligne ${d.ligne} du fichier ${d.fichier}`, (b) => this.ouvrirLigne(d.fichier, d.ligne, b, d.colonne))
         : '—'),
       el('td', { texte: d.message + (d.colonne ? ` (colonne ${d.colonne})` : '') }),
       el('td', { texte: d.aide }))));
@@ -618,7 +618,7 @@ class Application {
       }))));
   }
 
-  async ouvrirLigne(fichier, numero, declencheur) {
+  async ouvrirLigne(fichier, numero, declencheur, colonne = null) {
     this.ouvrirDialogue(`Ligne ${numero} du fichier ${fichier}`, declencheur);
     try {
       const l = await this.demander('ligne', { fichier, numero });
@@ -631,9 +631,12 @@ class Application {
       this.$('[data-detail-corps]').replaceChildren(el('table', { class: 'lignes' },
         el('caption', { class: 'invisible', texte: `Ligne ${numero}` }),
         el('thead', {}, el('tr', {}, el('th', { scope: 'col', texte: 'Colonne' }), el('th', { scope: 'col', texte: 'Valeur' }))),
-        el('tbody', {}, Array.from({ length: largeur }, (_, i) => el('tr', {},
-          el('th', { scope: 'row', texte: l.entete[i] ?? `(colonne ${i + 1} en trop)` }),
-          el('td', { texte: l.cellules[i] ?? '(absente)' }))))));
+        el('tbody', {}, Array.from({ length: largeur }, (_, i) => {
+          const signalee = colonne !== null && (l.entete[i] ?? '').toLowerCase() === colonne.toLowerCase();
+          return el('tr', { class: signalee ? 'fautive' : null },
+            el('th', { scope: 'row', texte: l.entete[i] ?? `(colonne ${i + 1} en trop)` }),
+            el('td', {}, l.cellules[i] ?? '(absente)', signalee ? el('strong', { texte: ' ← colonne signalée' }) : null));
+        }))));
     } catch (e) {
       this.$('[data-detail-resume]').textContent = `Ligne illisible : ${e.message}`;
     }
