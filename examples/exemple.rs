@@ -9,25 +9,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// A small deterministic generator (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
+#[path = "commun/alea.rs"]
+mod alea;
+use alea::Rng;
 
 const SITES: [&str; 3] = ["Nord", "Centre", "Sud"];
 

@@ -11,42 +11,36 @@ use crate::money::Amount;
 use crate::report::{ActivityRow, Document};
 use crate::rulebook::{NationalCode, rulebook};
 
-/// The totals of one axis of the nomenclature (or of all of them: `axe` empty).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct AxisRow {
-    pub axe: String,
-    pub libelle: String,
-    pub charges_directes: Amount,
-    pub charges_indirectes: Amount,
-    pub cout_complet: Amount,
-    pub produits: Amount,
-    pub resultat: Amount,
-}
-
-impl AxisRow {
-    fn add(&mut self, a: &ActivityRow) {
-        self.charges_directes += a.charges_directes;
-        self.charges_indirectes += a.charges_indirectes;
-        self.cout_complet += a.cout_complet;
-        self.produits += a.produits;
-        self.resultat += a.resultat;
-    }
-}
-
-/// One row per axis that has an activity in the document, in axis order, then the total.
-pub fn axis_totals(document: &Document) -> Vec<AxisRow> {
+/// One row per axis that has an activity in the document, in axis order (`code` is the axis
+/// letter), then the total of all activities (`code` empty).
+pub fn axis_totals(document: &Document) -> Vec<ActivityRow> {
     let book = rulebook();
-    let mut axes: BTreeMap<char, AxisRow> = BTreeMap::new();
-    let mut total = AxisRow { libelle: "Total".to_owned(), ..AxisRow::default() };
+    let row = |code: String, libelle: String| ActivityRow {
+        code,
+        libelle,
+        charges_directes: Amount::ZERO,
+        charges_indirectes: Amount::ZERO,
+        cout_complet: Amount::ZERO,
+        produits: Amount::ZERO,
+        resultat: Amount::ZERO,
+    };
+    let add = |sum: &mut ActivityRow, a: &ActivityRow| {
+        sum.charges_directes += a.charges_directes;
+        sum.charges_indirectes += a.charges_indirectes;
+        sum.cout_complet += a.cout_complet;
+        sum.produits += a.produits;
+        sum.resultat += a.resultat;
+    };
+    let mut axes: BTreeMap<String, ActivityRow> = BTreeMap::new();
+    let mut total = row(String::new(), "Total".to_owned());
     for a in &document.activites {
-        let letter = a.code.chars().next().unwrap_or('?');
-        let row = axes.entry(letter).or_insert_with(|| AxisRow {
-            axe: letter.to_string(),
-            libelle: NationalCode::parse(&letter.to_string()).map(|c| book.label(c).to_owned()).unwrap_or_default(),
-            ..AxisRow::default()
+        let letter: String = a.code.chars().take(1).collect();
+        let sum = axes.entry(letter.clone()).or_insert_with(|| {
+            let label = NationalCode::parse(&letter).map(|c| book.label(c).to_owned()).unwrap_or_default();
+            row(letter, label)
         });
-        row.add(a);
-        total.add(a);
+        add(sum, a);
+        add(&mut total, a);
     }
     axes.into_values().chain(std::iter::once(total)).collect()
 }
@@ -121,7 +115,7 @@ mod tests {
     fn axes_add_up_their_activities_and_the_total_adds_up_the_axes() {
         let (_, document) = computed();
         let axes = axis_totals(&document);
-        let names: Vec<&str> = axes.iter().map(|a| a.axe.as_str()).collect();
+        let names: Vec<&str> = axes.iter().map(|a| a.code.as_str()).collect();
         assert_eq!(names, ["A", "B", "C", ""]);
         // D03 (70,00) splits 35,00 / 35,00 between the sides (ETP 2 : 2), then inside each side:
         // A01 and C01 17,50 each (ETP 1 : 1), B02 all of its side.

@@ -21,7 +21,7 @@ use crate::input::role::{Role, recognise};
 use crate::input::{Mappings, Nature};
 use crate::report::{ActionRow, ActivityRow, CertificationRow, ControlRow, Document, PoolRow, TraceRow, diagnostic_rows};
 use crate::rulebook::{NationalCode, rulebook};
-use crate::views::{AxisRow, FlowRow, Indicators, axis_totals, flows, indicators};
+use crate::views::{FlowRow, Indicators, axis_totals, flows, indicators};
 use crate::{Inputs, Options, export, run, xlsx};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -45,7 +45,8 @@ export interface Resultat {
     activites: any[]; certifications: any[]; pools: any[]; controle: Record<string, Montant>;
     actions: any[]; trace: any[];
   } | null;
-  axes: { axe: string; libelle: string; charges_directes: Montant; charges_indirectes: Montant;
+  /** Totaux par axe (code = lettre de l'axe), puis le total de toutes les activités (code vide). */
+  axes: { code: string; libelle: string; charges_directes: Montant; charges_indirectes: Montant;
           cout_complet: Montant; produits: Montant; resultat: Montant }[];
   flux: { pool: number; code: string; certification: string | null; montant: Montant }[];
   indicateurs: { objets_rattaches: number; objets: number; controle_equilibre: boolean;
@@ -277,7 +278,7 @@ fn synthese(diagnostics: &[Diagnostic]) -> Synthese {
 struct Resultat<'a> {
     calcule: bool,
     document: Option<DocumentSansDiagnostics<'a>>,
-    axes: Vec<AxisRow>,
+    axes: Vec<ActivityRow>,
     flux: Vec<FlowRow>,
     indicateurs: Option<Indicators>,
     rubriques: Vec<Libelle>,

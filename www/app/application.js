@@ -466,9 +466,9 @@ class Application {
     const entetes = ['Code', 'Activité', 'Charges directes', 'Charges indirectes', 'Coût complet', 'Produits', 'Résultat'];
     const totaux = (a) => [a.charges_directes, a.charges_indirectes, a.cout_complet, a.produits, a.resultat]
       .map((m) => el('td', { class: 'nombre', texte: euros(m) }));
-    const corps = r.axes.filter((x) => x.axe).map((axe) => el('tbody', {},
-      el('tr', { class: 'axe' }, el('th', { scope: 'rowgroup', colspan: 7, texte: `Axe ${axe.axe} — ${axe.libelle}` })),
-      activites.filter((a) => a.code.startsWith(axe.axe)).map((a) => el('tr', { 'data-activite': a.code },
+    const corps = r.axes.filter((x) => x.code).map((axe) => el('tbody', {},
+      el('tr', { class: 'axe' }, el('th', { scope: 'rowgroup', colspan: 7, texte: `Axe ${axe.code} — ${axe.libelle}` })),
+      activites.filter((a) => a.code.startsWith(axe.code)).map((a) => el('tr', { 'data-activite': a.code },
         el('th', { scope: 'row', texte: a.code }),
         el('td', { texte: a.libelle }),
         el('td', { class: 'nombre' }, this.montant(a.charges_directes, `Charges directes de ${a.code}, voir les lignes`,
@@ -479,8 +479,8 @@ class Application {
         el('td', { class: 'nombre' }, this.montant(a.produits, `Produits de ${a.code}, voir les lignes`,
           (b) => this.ouvrirLignes(`Produits de ${a.code} ${a.libelle}`, { type: 'activite', code: a.code, nature: 'produit' }, b))),
         el('td', { class: `nombre ${a.resultat.startsWith('-') ? 'negatif' : ''}`, texte: euros(a.resultat) }))),
-      el('tr', { class: 'sous-total', 'data-axe': axe.axe }, el('th', { scope: 'row', colspan: 2, texte: `Total axe ${axe.axe}` }), totaux(axe))));
-    const total = r.axes.find((x) => !x.axe);
+      el('tr', { class: 'sous-total', 'data-axe': axe.code }, el('th', { scope: 'row', colspan: 2, texte: `Total axe ${axe.code}` }), totaux(axe))));
+    const total = r.axes.find((x) => !x.code);
     const table = el('table', { class: 'activites' },
       el('caption', { texte: 'Coûts complets et résultats analytiques par activité nationale, tous sites' }),
       el('thead', {}, el('tr', {}, entetes.map((e) => el('th', { scope: 'col', texte: e })))),
@@ -582,7 +582,10 @@ class Application {
       const d = await this.demander('detail', { cible });
       this.$('[data-detail-resume]').textContent =
         `${d.nombre} ligne(s) du grand livre : charges ${euros(d.charges)}, produits ${euros(d.produits)}.` +
-        (d.tronque ? ` Les ${d.lignes.length} premières sont listées ; les totaux portent sur toutes.` : '');
+        (d.tronque ? ` Les ${d.lignes.length} premières sont listées ; les totaux portent sur toutes.` : '') +
+        (cible.code === 'B01' && cible.nature === 'produit'
+          ? ' Le chiffre affiché comprend aussi les produits B01 sans certification, ventilés depuis les pools « B01 commun » par heures apprenants (voir la trace de la répartition).'
+          : '');
       const colonnes = ['Ligne', 'Date', 'Compte', 'Objet', 'Certification', 'Libellé', 'Pièce', 'Journal', 'Montant'];
       this.$('[data-detail-corps]').replaceChildren(el('table', { class: 'lignes' },
         el('caption', { class: 'invisible', texte: titre }),
