@@ -23,16 +23,19 @@ export async function demarrer() {
   const navigateur = await chromium.launch({ executablePath: CHROMIUM, args: DRAPEAUX });
   const contexte = await navigateur.newContext({ acceptDownloads: true, locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
   const requetes = [];
+  const erreurs = [];
   contexte.on('request', (r) => requetes.push(r.url()));
-  contexte.on('weberror', (e) => console.error('erreur de page :', e.error().message));
+  contexte.on('weberror', (e) => erreurs.push(`erreur de page : ${e.error().message}`));
   return {
     url: serveur.url,
     contexte,
     requetes,
+    /** Erreurs de la page, de son travailleur et de la console (dont les violations de CSP). */
+    erreurs,
     async page(chemin = '') {
       const page = await contexte.newPage();
-      page.on('console', (m) => { if (m.type() === 'error') console.error('console :', m.text()); });
-      page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') console.error('worker :', m.text()); }));
+      page.on('console', (m) => { if (m.type() === 'error') erreurs.push(`console : ${m.text()}`); });
+      page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') erreurs.push(`travailleur : ${m.text()}`); }));
       await page.goto(serveur.url + chemin);
       return page;
     },

@@ -318,9 +318,10 @@ describe('la page', { timeout: 180_000 }, () => {
     await page.close();
   });
 
-  it('n’envoie aucune requête hors de 127.0.0.1', () => {
+  it('n’envoie aucune requête hors de 127.0.0.1 et ne lève aucune erreur (CSP comprise)', () => {
     assert.ok(session.requetes.some((u) => u.endsWith('/pkg/cma_analytique_bg.wasm')), 'le module (chargé par le travailleur) est bien vu');
     assert.ok(session.requetes.some((u) => u.endsWith('/app/travailleur.js')));
     assert.deepEqual(requetesExterieures(session.requetes), []);
+    assert.deepEqual(session.erreurs, []);
   });
 });
