@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+use crate::allocate::PoolKey;
 use crate::date::Date;
 use crate::detail::{Figure, lines_behind, raw_line};
 use crate::diagnostic::{CATALOGUE, Diagnostic, Severity};
@@ -183,6 +184,8 @@ impl Parametres {
 /// A computation kept for what the page asks next.
 struct Calcul {
     period: Period,
+    /// The key of each pool, in the order of `Document::pools` (the page names pools by index).
+    pools: Vec<PoolKey>,
     mappings: Option<Mappings>,
     diagnostics: Vec<Diagnostic>,
     document: Option<Document>,
@@ -381,7 +384,8 @@ impl Seance {
         };
         let value = to_js(&resultat)?;
         let mappings = Mappings::read(self.fichier(Role::Correspondance)).ok().map(|(m, _)| m);
-        self.calcul = Some(Calcul { period: options.period, mappings, diagnostics: outcome.diagnostics, document });
+        let pools = outcome.allocation.iter().flat_map(|a| a.pools.iter().map(|p| p.key.clone())).collect();
+        self.calcul = Some(Calcul { period: options.period, pools, mappings, diagnostics: outcome.diagnostics, document });
         Ok(value.unchecked_into())
     }
 
@@ -428,15 +432,8 @@ impl Seance {
                 Figure::Activity { activity, certification: c.certification }
             }
             "pool" => {
-                let allocation_pools = &self.document()?.pools;
-                let i = c.pool.filter(|&i| i < allocation_pools.len()).ok_or_else(|| Erreur("pool inconnu".to_owned()))?;
-                let p = &allocation_pools[i];
-                let key = crate::allocate::PoolKey {
-                    code: NationalCode::parse(&p.code).ok_or_else(|| Erreur("pool inconnu".to_owned()))?,
-                    family: crate::rulebook::Family::parse(&p.cle).ok_or_else(|| Erreur("clé inconnue".to_owned()))?,
-                    site: p.site.clone(),
-                };
-                Figure::Pool(key)
+                let key = c.pool.and_then(|i| calcul.pools.get(i)).ok_or_else(|| Erreur("pool inconnu".to_owned()))?;
+                Figure::Pool(key.clone())
             }
             "non_rattache" => Figure::Unmapped,
             other => return Err(Erreur(format!("chiffre inconnu : « {other} »"))),
