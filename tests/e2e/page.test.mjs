@@ -216,6 +216,23 @@ describe('la page', { timeout: 180_000 }, () => {
     await page.close();
   });
 
+  it('accepte les fichiers glissés-déposés dans le cadre', async () => {
+    const page = await session.page();
+    const contenus = ['grand-livre.csv', 'correspondance.csv', 'inducteurs.csv']
+      .map((nom) => readFileSync(path.join(RACINE, 'tests', 'cas', 'pilotage', nom), 'utf8'));
+    const transfert = await page.evaluateHandle((textes) => {
+      const dt = new DataTransfer();
+      textes.forEach((t, i) => dt.items.add(new File([t], `depose-${i}.csv`, { type: 'text/csv' })));
+      return dt;
+    }, contenus);
+    await page.locator('[data-zone]').dispatchEvent('drop', { dataTransfer: transfert });
+    await page.locator('[data-liste] tbody tr').nth(2).waitFor();
+    const roles = await page.locator('[data-liste] tbody select').evaluateAll((s) => s.map((x) => x.value));
+    assert.deepEqual(roles, ['grand-livre', 'correspondance', 'inducteurs']);
+    assert.equal(await page.getByRole('button', { name: 'Calculer', exact: true }).isEnabled(), true);
+    await page.close();
+  });
+
   it('charge l’exemple « CMA de région Exemple » en un clic, avec ses anomalies, et en fait une capture', async () => {
     const page = await session.page();
     const debut = Date.now();

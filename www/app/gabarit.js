@@ -10,7 +10,7 @@ export const GABARIT = `
       Le calcul se fait dans votre navigateur : aucune donnée ne quitte votre ordinateur.</p>
     <div class="zone" data-zone>
       <label for="fichiers">Fichiers à analyser (plusieurs à la fois)</label>
-      <input type="file" id="fichiers" multiple accept=".csv,.txt,text/csv" data-entree aria-describedby="aide-zone">
+      <input type="file" id="fichiers" multiple data-entree aria-describedby="aide-zone">
       <p id="aide-zone" class="discret">… ou glissez-déposez-les dans ce cadre.</p>
     </div>
     <p class="actions">
