@@ -52,7 +52,7 @@ fn chaque_fichier_est_reconnu_a_ses_colonnes() {
         let entete = modele(role).map_err(JsValue::from).expect("modèle");
         assert_eq!(reconnaitre(entete.as_bytes()).as_deref(), Some(role), "{entete}");
     }
-    assert!(erreur(modele("personnel")).contains("rôle de fichier inconnu"));
+    assert!(erreur(modele("inconnu")).contains("rôle de fichier inconnu"));
 }
 
 #[wasm_bindgen_test]
@@ -95,7 +95,7 @@ fn les_erreurs_deviennent_des_exceptions_en_francais() {
     assert!(erreur(s.diagnostics(js::<JsFiltre>(json!({})))).contains("aucun calcul"));
     assert!(erreur(s.calculer(js::<JsParametres>(json!({ "du": "2024-07-01", "au": "2024-06-30" })))).contains("période vide"));
     assert!(erreur(s.calculer(js::<JsParametres>(json!({ "du": "2024-02-30" })))).contains("début de période « 2024-02-30 » invalide"));
-    assert!(s.ajouter("personnel", b"x").is_err());
+    assert!(erreur(s.ajouter("inconnu", b"x")).contains("rôle de fichier inconnu"));
     // Un fichier illisible n'est pas une exception : le calcul rend ses diagnostics.
     s.preparer("correspondance", 0).unwrap();
     let resultat = rust(s.calculer(js(json!({}))).map_err(JsValue::from).unwrap());
