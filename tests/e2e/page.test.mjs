@@ -5,7 +5,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import XLSX from 'xlsx';
@@ -125,6 +125,57 @@ describe('la page', { timeout: 180_000 }, () => {
       .filter((c) => c), ['2', '641100', 'EOTP-CONSEIL', 'Salaires conseillers', '1 850,00 €']);
     await page.keyboard.press('Escape');
     assert.equal(await dialogue.evaluate((d) => d.open), false);
+    await page.close();
+  });
+
+  it('affiche pour chaque cas calculé à la main les chiffres de son attendu.json', async () => {
+    // Mise en forme française écrite ici indépendamment de la page : « -1234.56 » → « -1 234,56 € ».
+    const fr = (t) => {
+      const [e, d] = t.replace('-', '').split('.');
+      return `${t.startsWith('-') ? '-' : ''}${e.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')},${d} €`;
+    };
+    const controles = {
+      charges: 'Charges', charges_reparties: 'dont réparties (coûts complets des activités)',
+      charges_non_reparties: 'dont non réparties (restées sur les pools)', charges_non_rattachees: 'dont non rattachées (objets hors table)',
+      produits: 'Produits', produits_non_rattaches: 'dont non rattachés',
+    };
+    const page = await session.page();
+    const cas = readdirSync(path.join(RACINE, 'tests', 'cas')).sort();
+    assert.ok(cas.length >= 10);
+    for (const nom of cas) {
+      const attendu = JSON.parse(readFileSync(path.join(RACINE, 'tests', 'cas', nom, 'attendu.json'), 'utf8'));
+      await page.reload();
+      await deposerEtCalculer(page, fichiersDuCas(nom));
+      for (const a of attendu.activites) {
+        const ligne = await cellules(page, `tr[data-activite="${a.code}"]`);
+        assert.deepEqual(ligne.slice(2), [a.charges_directes, a.charges_indirectes, a.cout_complet, a.produits, a.resultat].map(fr), `${nom} : ${a.code}`);
+      }
+      assert.equal(await page.locator('tr[data-activite]').count(), attendu.activites.length, `${nom} : activités`);
+      for (const c of attendu.certifications) {
+        const ligne = await cellules(page, `tr[data-certification="${c.certification}"]`);
+        assert.deepEqual(ligne.slice(2, 6), [c.charges_directes, c.charges_indirectes, c.cout_complet, c.produits].map(fr), `${nom} : ${c.certification}`);
+        for (const [id, montant] of Object.entries(c.rubriques ?? {})) {
+          const cellule = page.locator(`tr[data-certification="${c.certification}"] td[data-rubrique="${id}"]`);
+          assert.equal(net(await cellule.textContent()), fr(montant), `${nom} : ${c.certification} ${id}`);
+        }
+      }
+      const pools = (await page.locator('[data-pools] tbody tr').evaluateAll((l) => l.map((x) => [...x.cells].map((c) => c.textContent))))
+        .map((l) => l.map(net));
+      assert.equal(pools.length, attendu.pools.length, `${nom} : pools`);
+      for (const p of attendu.pools) {
+        const ligne = pools.find((l) => l[0] === p.code && l[2] === p.cle && l[3] === (p.site ?? 'régional'));
+        assert.ok(ligne, `${nom} : pool ${p.code} ${p.cle} ${p.site}`);
+        assert.deepEqual(ligne.slice(4), [p.montant, p.formation, p.cma, p.non_reparti, p.produits].map(fr), `${nom} : pool ${p.code} ${p.cle}`);
+      }
+      const lignesControle = Object.fromEntries((await page.locator('table.controle tbody tr')
+        .evaluateAll((l) => l.map((x) => [...x.cells].map((c) => c.textContent)))).map((l) => l.map(net)));
+      for (const [cle, libelle] of Object.entries(controles)) {
+        assert.equal(lignesControle[libelle], fr(attendu.controle[cle]), `${nom} : contrôle ${cle}`);
+      }
+      const codes = await page.locator('#f-code option').evaluateAll((o) => o.map((x) => x.value));
+      for (const code of attendu.diagnostics ?? []) assert.ok(codes.includes(code), `${nom} : ${code} attendu (${codes})`);
+      for (const code of attendu.diagnostics_absents ?? []) assert.ok(!codes.includes(code), `${nom} : ${code} inattendu`);
+    }
     await page.close();
   });
 
@@ -248,6 +299,15 @@ describe('la page', { timeout: 180_000 }, () => {
     await page.getByLabel('Gravité').selectOption('erreur');
     await page.locator('[data-table-diagnostics] tbody tr').nth(2).waitFor();
     assert.deepEqual(await page.locator('[data-table-diagnostics] tbody th').allTextContents(), ['M001', 'F003', 'F005']);
+    // Filtres par code et par fichier.
+    await page.getByLabel('Gravité').selectOption('');
+    await page.locator('#f-code').selectOption('M004');
+    await page.locator('[data-page-texte]', { hasText: '1–3 sur 3' }).waitFor({ state: 'attached' });
+    assert.deepEqual(await page.locator('[data-table-diagnostics] tbody th').allTextContents(), ['M004', 'M004', 'M004']);
+    await page.locator('#f-code').selectOption('');
+    await page.locator('#f-fichier').selectOption('inducteurs');
+    await page.locator('[data-page-texte]', { hasText: '1–1 sur 1' }).waitFor({ state: 'attached' });
+    assert.deepEqual(await page.locator('[data-table-diagnostics] tbody th').allTextContents(), ['I002']);
     // Les deux graphiques et leur tableau de remplacement.
     assert.equal(await page.locator('figure svg[role="img"]').count(), 2);
     assert.ok(await page.locator('[data-graphique-flux] details table tbody tr').count() > 20);

@@ -425,9 +425,9 @@ class Application {
     const f = this.$('[data-filtres]');
     f.reset();
     f.code.replaceChildren(el('option', { value: '', texte: 'tous' }),
-      r.diagnostics.codes.map((c) => el('option', { value: c.code, texte: `${c.code} — ${c.titre} (${c.nombre})` })));
+      ...r.diagnostics.codes.map((c) => el('option', { value: c.code, texte: `${c.code} — ${c.titre} (${c.nombre})` })));
     f.fichier.replaceChildren(el('option', { value: '', texte: 'tous' }),
-      r.diagnostics.fichiers.map((x) => el('option', { value: x.fichier, texte: `${x.fichier} (${x.nombre})` })));
+      ...r.diagnostics.fichiers.map((x) => el('option', { value: x.fichier, texte: `${x.fichier} (${x.nombre})` })));
     const g = r.diagnostics.par_gravite;
     this.$('[data-diagnostics-resume]').textContent = r.diagnostics.nombre === 0
       ? 'Aucun diagnostic : les fichiers sont conformes.'
