@@ -305,9 +305,13 @@ describe('la page', { timeout: 180_000 }, () => {
     await page.locator('[data-page-texte]', { hasText: '1–3 sur 3' }).waitFor({ state: 'attached' });
     assert.deepEqual(await page.locator('[data-table-diagnostics] tbody th').allTextContents(), ['M004', 'M004', 'M004']);
     await page.locator('#f-code').selectOption('');
-    await page.locator('#f-fichier').selectOption('inducteurs');
-    await page.locator('[data-page-texte]', { hasText: '1–1 sur 1' }).waitFor({ state: 'attached' });
-    assert.deepEqual(await page.locator('[data-table-diagnostics] tbody th').allTextContents(), ['I002']);
+    const [fichier, nombre] = await page.locator('#f-fichier option').nth(1)
+      .evaluate((o) => [o.value, Number(o.textContent.match(/\((\d+)\)/)[1])]);
+    await page.locator('#f-fichier').selectOption(fichier);
+    await page.locator('[data-page-texte]', { hasText: `1–${nombre} sur ${nombre}` }).waitFor({ state: 'attached' });
+    const fichiers = await page.locator('[data-table-diagnostics] tbody td:nth-child(3)').allTextContents();
+    assert.equal(fichiers.length, nombre);
+    assert.ok(fichiers.every((f) => f === fichier), fichiers.join());
     // Les deux graphiques et leur tableau de remplacement.
     assert.equal(await page.locator('figure svg[role="img"]').count(), 2);
     assert.ok(await page.locator('[data-graphique-flux] details table tbody tr').count() > 20);
