@@ -14,21 +14,9 @@ use std::time::Instant;
 
 use cma_analytique::{Inputs, Options, run};
 
-/// A small deterministic generator (xorshift), so that every run sees the same files.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "commun/alea.rs"]
+mod alea;
+use alea::Rng;
 
 const SITES: [&str; 4] = ["", "Nord", "Centre", "Sud"];
 const OPERATIONAL: [&str; 15] =
