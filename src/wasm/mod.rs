@@ -130,11 +130,12 @@ pub fn reconnaitre(debut: &[u8]) -> Option<String> {
     recognise(debut).map(|r| r.label().to_owned())
 }
 
-/// The CSV template of a role: its header line, built from the reader's own column definitions.
+/// The CSV template of a role, as `cma-analytique modeles` writes it: the reader's own column
+/// definitions and the rulebook's example row (the page adds the BOM when it saves the file).
 #[wasm_bindgen]
 pub fn modele(role_du_fichier: &str) -> Result<String, Erreur> {
-    let columns: Vec<&str> = role(role_du_fichier)?.columns().iter().map(|c| c.name).collect();
-    Ok(format!("{}\r\n", columns.join(";")))
+    let bytes = crate::templates::csv(role(role_du_fichier)?);
+    Ok(String::from_utf8_lossy(&bytes).trim_start_matches('\u{feff}').to_owned())
 }
 
 /// Version of the core, shown at the foot of the page.
