@@ -8,6 +8,7 @@ pub mod drivers;
 pub mod fec;
 pub mod ledger;
 pub mod mapping;
+pub mod records;
 pub mod role;
 pub mod sheet;
 pub mod source;

@@ -6,8 +6,8 @@
 //! `EOTP` and `objet` are one column.
 
 use std::borrow::Cow;
-use std::io::Cursor;
 
+use super::records::{Record, Splitter, Work};
 use super::source::{self, Recognised};
 use crate::diagnostic::{Code, Diagnostic, InputFile};
 use crate::rulebook::rulebook;
@@ -30,11 +30,12 @@ pub struct Table<'a> {
     pub file: InputFile,
     /// What the bytes were recognised as (format, encoding, separator, sheet).
     pub recognised: Recognised,
-    reader: csv::Reader<Cursor<Cow<'a, [u8]>>>,
+    /// The decoded text, and where its rows start (after the header).
+    text: Cow<'a, [u8]>,
+    body: usize,
+    splitter: Splitter,
     /// Findings of the decoding, given out with the first rows.
     pending: Vec<Diagnostic>,
-    /// Line numbers, counted here: the csv crate's own count is off by one after a CRLF.
-    lines: LineCounter,
     /// Column index of each role of the definitions, in their order.
     positions: Vec<Option<usize>>,
     /// The header's cells as written, for messages.
@@ -45,19 +46,16 @@ pub struct Table<'a> {
     required_width: usize,
 }
 
-/// A record of the table; its 1-based line number is counted when asked for.
+/// A record of the table with its 1-based line number.
 pub struct Row<'t> {
-    record: &'t csv::ByteRecord,
+    record: Record<'t>,
     positions: &'t [Option<usize>],
-    data: &'t [u8],
-    byte: u64,
-    lines: &'t LineCounter,
 }
 
 impl<'t> Row<'t> {
-    /// The 1-based line where the record starts (counted lazily: most rows never need it).
+    /// The 1-based line where the record starts.
     pub fn line(&self) -> u32 {
-        self.lines.line_at(self.data, self.byte)
+        self.record.line
     }
 
     /// The trimmed text of a role's cell; empty when the column is absent or the cell empty.
@@ -66,9 +64,10 @@ impl<'t> Row<'t> {
     }
 
     /// The bytes of a role's cell, trimmed of spaces (no-break spaces included, as `get`).
+    #[inline]
     pub fn raw(&self, role: usize) -> Option<&'t [u8]> {
         let i = self.positions.get(role).copied().flatten()?;
-        self.record.get(i).map(trim)
+        self.record.cell(i).map(trim)
     }
 
     /// Number of cells of the record.
@@ -86,7 +85,7 @@ impl<'t> Row<'t> {
 
     /// A cell by its column index in the file, trimmed.
     pub fn cell(&self, index: usize) -> Option<&'t [u8]> {
-        self.record.get(index).map(trim)
+        self.record.cell(index).map(trim)
     }
 
     /// A cell by its column index, as text (empty when absent).
@@ -182,23 +181,12 @@ impl<'a> Table<'a> {
             return Err(Diagnostic::new(Code::F001, file, format!("le fichier est vide{what}"))
                 .hint("Déposez l'export complet, avec sa ligne d'en-tête (voir les modèles)."));
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(recognised.separator)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(Cursor::new(decoded.text));
-        let mut header_record = csv::ByteRecord::new();
-        let has_header = reader.read_byte_record(&mut header_record).map_err(|e| {
-            Diagnostic::new(Code::F001, file, format!("en-tête illisible ({}) : {e}", recognised.describe()))
-                .hint("Le fichier doit être un tableau : une ligne d'en-tête puis une ligne par valeur.")
-        })?;
-        if !has_header {
+        let mut splitter = Splitter::new(recognised.separator);
+        let (header_record, body) = splitter.header(&decoded.text, true);
+        let Some((header_cells, header_line)) = header_record else {
             return Err(Diagnostic::new(Code::F001, file, "aucune ligne d'en-tête").at_line(1));
-        }
-        let lines = LineCounter::default();
-        let header_line = lines.line_at(reader.get_ref().get_ref(), header_record.position().map_or(0, |p| p.byte()));
-        let header: Vec<String> =
-            header_record.iter().map(|c| String::from_utf8_lossy(c).trim().to_owned()).collect();
+        };
+        let header: Vec<String> = header_cells.iter().map(|c| String::from_utf8_lossy(c).trim().to_owned()).collect();
         let normalised: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
         let mut pending = decoded.findings;
         let positions: Vec<Option<usize>> = defs
@@ -233,7 +221,7 @@ impl<'a> Table<'a> {
             .filter_map(|(_, p)| p.map(|i| i + 1))
             .max()
             .unwrap_or(1);
-        Ok(Table { file, recognised, reader, pending, lines, positions, header, header_line, required_width })
+        Ok(Table { file, recognised, text: decoded.text, body, splitter, pending, positions, header, header_line, required_width })
     }
 
     /// Whether the file has a column for a role.
@@ -242,98 +230,91 @@ impl<'a> Table<'a> {
     }
 
     /// Calls `f` on every data row. Rows with more cells than the header (unless the extra cells
-    /// are empty) or fewer are `F004` and skipped; unreadable CSV is `F001` at its line.
+    /// are empty) or fewer are `F004` and skipped, as are cells over several lines.
     pub fn for_each_row(&mut self, diagnostics: &mut Vec<Diagnostic>, mut f: impl FnMut(Row<'_>, &mut Vec<Diagnostic>)) {
         diagnostics.append(&mut self.pending);
-        let mut record = csv::ByteRecord::new();
-        // Empty cells at the end of the header (a trailing separator) are no columns.
-        let width = self.header.iter().rposition(|h| !h.is_empty()).map_or(0, |i| i + 1);
-        // A short row is read when it has every required column: its missing cells are empty.
-        let needed = self.required_width;
-        loop {
-            match self.reader.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let byte = e.position().map_or(0, |p| p.byte());
-                    let line = self.lines.line_at(self.reader.get_ref().get_ref(), byte);
-                    diagnostics.push(
-                        Diagnostic::new(Code::F001, self.file, format!("CSV illisible à partir d'ici : {e}"))
-                            .at_line(line)
-                            .hint("Vérifiez les guillemets de cette ligne ; la suite du fichier n'a pas été lue."),
-                    );
-                    break;
-                }
+        let shape = Shape::of(self);
+        let positions = &self.positions;
+        self.splitter.split(&self.text[self.body..], true, |record| {
+            if shape.accepts(&record, diagnostics) {
+                f(Row { record, positions }, diagnostics);
             }
-            let byte = record.position().map_or(0, |p| p.byte());
-            let data: &[u8] = self.reader.get_ref().get_ref();
-            if record.iter().all(|c| c.trim_ascii().is_empty()) {
-                continue; // blank line, or only separators as spreadsheets leave them
-            }
-            let extra_filled = (width..record.len()).any(|i| !record[i].trim_ascii().is_empty());
-            if record.len() < needed || extra_filled {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::F004,
-                        self.file,
-                        format!("{} champs trouvés, {} attendus (comme l'en-tête) ; ligne écartée", record.len(), width),
-                    )
-                    .at_line(self.lines.line_at(data, byte))
-                    .hint(format!(
-                        "Un séparateur ({}) en trop ou en moins, un texte le contenant sans guillemets, ou un fichier tronqué.",
-                        source::separator_name(self.recognised.separator)
-                    )),
-                );
-                continue;
-            }
-            if memchr::memchr(b'\n', record.as_slice()).is_some() {
-                // A cell over several lines: almost always a quote left open, which swallows
-                // the lines after it. They are set aside and said, never summed in silence.
-                let first = self.lines.line_at(data, byte);
-                let inside = record.as_slice().strip_suffix(b"\n").unwrap_or(record.as_slice());
-                let spanned = memchr::memchr_iter(b'\n', inside).count() as u32;
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::F004,
-                        self.file,
-                        format!(
-                            "un guillemet ouvert ligne {first} n'est fermé que ligne {} : les lignes {first} à {} sont lues comme une seule ; écartées",
-                            first + spanned,
-                            first + spanned
-                        ),
-                    )
-                    .at_line(first)
-                    .hint("Fermez le guillemet dans la cellule, ou retirez-le ; un texte ne peut pas tenir sur plusieurs lignes."),
-                );
-                continue;
-            }
-            f(Row { record: &record, positions: &self.positions, data, byte, lines: &self.lines }, diagnostics);
-        }
+        });
+    }
+
+    /// What the splitter did, for the tests that count work.
+    pub fn work(&self) -> Work {
+        self.splitter.work
     }
 }
 
-/// 1-based line of a record from its byte offset, counted incrementally (offsets only grow). The
-/// csv crate's offset points at the record's first byte or at line terminators before it (after a
-/// CRLF, blank lines): the record starts at the first byte that is not `\r` or `\n`.
-/// Requests come in increasing offsets, so the count never goes back: all lines asked for cost
-/// one pass over the text at most, in large chunks.
-#[derive(Debug, Default)]
-pub struct LineCounter {
-    counted_to: std::cell::Cell<usize>,
-    newlines: std::cell::Cell<u32>,
+/// What a row must look like to be read.
+#[derive(Clone, Copy)]
+struct Shape {
+    file: InputFile,
+    separator: u8,
+    /// Columns of the header: empty cells at its end (a trailing separator) are no columns.
+    width: usize,
+    /// A short row is read when it has every required column: its missing cells are empty.
+    needed: usize,
 }
 
-impl LineCounter {
-    fn line_at(&self, data: &[u8], byte: u64) -> u32 {
-        let start = usize::try_from(byte).unwrap_or(usize::MAX).min(data.len());
-        let end = start + data[start..].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
-        let counted = self.counted_to.get();
-        if end > counted {
-            let n = memchr::memchr_iter(b'\n', &data[counted..end]).count();
-            self.newlines.set(self.newlines.get().saturating_add(u32::try_from(n).unwrap_or(u32::MAX)));
-            self.counted_to.set(end);
+impl Shape {
+    fn of(table: &Table<'_>) -> Shape {
+        Shape {
+            file: table.file,
+            separator: table.recognised.separator,
+            width: table.header.iter().rposition(|h| !h.is_empty()).map_or(0, |i| i + 1),
+            needed: table.required_width,
         }
-        self.newlines.get() + 1
+    }
+
+    /// Whether a record is a row to read: blank lines are skipped in silence, rows of the wrong
+    /// width and cells over several lines with their `F004`.
+    #[inline]
+    fn accepts(&self, record: &Record<'_>, diagnostics: &mut Vec<Diagnostic>) -> bool {
+        let blank = |i: usize| record.cell(i).is_none_or(|c| c.trim_ascii().is_empty());
+        if (0..record.len()).all(blank) {
+            return false; // blank line, or only separators as spreadsheets leave them
+        }
+        if record.len() < self.needed || !(self.width..record.len()).all(blank) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::F004,
+                    self.file,
+                    format!("{} champs trouvés, {} attendus (comme l'en-tête) ; ligne écartée", record.len(), self.width),
+                )
+                .at_line(record.line)
+                .hint(format!(
+                    "Un séparateur ({}) en trop ou en moins, un texte le contenant sans guillemets, ou un fichier tronqué.",
+                    source::separator_name(self.separator)
+                )),
+            );
+            return false;
+        }
+        if record.multiline {
+            // A cell over several lines: almost always a quote left open, which swallows
+            // the lines after it. They are set aside and said, never summed in silence.
+            let first = record.line;
+            let cells = record.concatenated();
+            let inside = cells.strip_suffix(b"\n").unwrap_or(&cells);
+            let spanned = memchr::memchr_iter(b'\n', inside).count() as u32;
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::F004,
+                    self.file,
+                    format!(
+                        "un guillemet ouvert ligne {first} n'est fermé que ligne {} : les lignes {first} à {} sont lues comme une seule ; écartées",
+                        first + spanned,
+                        first + spanned
+                    ),
+                )
+                .at_line(first)
+                .hint("Fermez le guillemet dans la cellule, ou retirez-le ; un texte ne peut pas tenir sur plusieurs lignes."),
+            );
+            return false;
+        }
+        true
     }
 }
 

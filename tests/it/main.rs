@@ -8,6 +8,8 @@ mod cli;
 mod formats;
 // Entrées gardées par le fuzzing et graines du corpus, rejouées.
 mod fuzz;
+// Lecture rapide : le découpage des lignes donne les enregistrements du crate csv, entier ou par morceaux.
+mod lecture;
 // Fichiers hostiles : bombe ZIP, fichier trop grand, ligne très longue, un million d'objets.
 mod hostile;
 // Modèles de fichiers (CSV, XLSX) relus.

@@ -1,0 +1,190 @@
+"""The side-by-side benchmark of issue #6, run by `scripts/banc` (which builds and installs what
+it needs first).
+
+For each size, on the same generated files: the native CLI (`repartir --json`), the same core as
+wasm under Node when its module is built, pandas, DuckDB on one thread and DuckDB on every core.
+Every contender is run once and must agree with the CLI to the cent on the control totals and on
+the full cost of every activity: nothing is timed, nothing is printed, if one disagrees. Then
+each is run N times, interleaved, as a whole process (interpreter start and imports included,
+as a user runs it): best wall time, peak resident memory (the largest of the runs, from
+wait4's rusage of that process alone).
+
+    python bench/banc.py --cli target/release/cma-analytique --generer target/release/examples/generer \
+        [--node-module target/banc/wasm/cma_analytique.js] [--repetitions 3] 100000 1000000 3000000
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+FILES = ("grand-livre.csv", "correspondance.csv", "inducteurs.csv")
+
+
+def run(argv):
+    """(wall seconds, peak RSS in bytes, stdout) of one process."""
+    with tempfile.TemporaryFile() as err:
+        began = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err)
+        # Read the output before reaping (a large one would block the child), then wait4 for the
+        # rusage of this process alone.
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - began
+        code = os.waitstatus_to_exitcode(status)
+        proc.returncode = code  # reaped here: Popen must not wait for it again
+        if code != 0:
+            err.seek(0)
+            sys.exit(f"banc : {' '.join(argv)} a échoué ({code}) :\n{err.read().decode(errors='replace')[-4000:]}")
+    return wall, usage.ru_maxrss * 1024, out
+
+
+def generate(generer, lines):
+    folder = os.path.join(ROOT, "target", "banc", str(lines))
+    stamp = os.path.join(folder, ".fait")
+    fresh = os.path.exists(stamp) and os.path.getmtime(stamp) >= os.path.getmtime(generer)
+    if not fresh:
+        print(f"génération de {lines} lignes dans {folder}…", file=sys.stderr)
+        subprocess.run([generer, folder, str(lines)], check=True, stdout=subprocess.DEVNULL)
+        open(stamp, "w").close()
+    return folder
+
+
+def core_figures(output):
+    doc = json.loads(output)
+    return doc["controle"], {a["code"]: a["cout_complet"] for a in doc["activites"]}
+
+
+def contender_figures(output):
+    doc = json.loads(output)
+    return doc["controle"], doc["activites"], doc.get("secondes")
+
+
+def disagreements(reference, other):
+    (control, activities), (control2, activities2) = reference, other
+    found = [f"controle.{k} : {control[k]} ≠ {control2.get(k)}" for k in control if control[k] != control2.get(k)]
+    for code in sorted(set(activities) | set(activities2)):
+        a, b = activities.get(code, "0.00"), activities2.get(code, "0.00")
+        if a != b:
+            found.append(f"coût complet {code} : {a} ≠ {b}")
+    return found
+
+
+def machine():
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cœurs ({model or platform.machine()}), {platform.system()} {platform.release()}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cli", required=True)
+    parser.add_argument("--generer", required=True)
+    parser.add_argument("--node-module")
+    parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--sortie", default=os.path.join(ROOT, "target", "banc", "resultats.md"))
+    parser.add_argument("tailles", nargs="*", type=int, default=[100_000, 1_000_000, 3_000_000])
+    args = parser.parse_args()
+    python = sys.executable
+    load_before = os.getloadavg()
+    started = datetime.datetime.now().astimezone()
+    rows = []
+    for lines in args.tailles:
+        folder = generate(os.path.abspath(args.generer), lines)
+        paths = [os.path.join(folder, f) for f in FILES]
+        size = sum(os.path.getsize(p) for p in paths)
+        contenders = [
+            ("cma-analytique (CLI native)", [args.cli, "repartir", "--json", "--grand-livre", paths[0], "--correspondance", paths[1],
+                                             "--inducteurs", paths[2]]),
+        ]
+        if args.node_module:
+            contenders.append(("cma-analytique (wasm, Node)", ["node", os.path.join(HERE, "wasm_repartir.mjs"), args.node_module, folder]))
+        contenders += [
+            ("pandas", [python, os.path.join(HERE, "pandas_repartir.py"), folder]),
+            ("DuckDB, 1 fil", [python, os.path.join(HERE, "duckdb_repartir.py"), folder, "--threads", "1"]),
+            (f"DuckDB, {os.cpu_count()} fils", [python, os.path.join(HERE, "duckdb_repartir.py"), folder]),
+        ]
+        # 1. Agreement, before any timing.
+        reference = None
+        for name, argv in contenders:
+            _, _, out = run(argv)
+            if reference is None:
+                reference = core_figures(out)
+                continue
+            control, activities, _ = contender_figures(out)
+            found = disagreements(reference, (control, activities))
+            if found:
+                sys.exit(f"banc : {name} ne donne pas les mêmes chiffres que la CLI sur {lines} lignes :\n  " + "\n  ".join(found))
+        print(f"{lines} lignes : les {len(contenders)} concurrents s'accordent au centime "
+              f"(contrôle et coût complet des {len(reference[1])} activités)", file=sys.stderr)
+        # 2. Timing, interleaved so that a burst of load hits every contender alike.
+        walls = {name: [] for name, _ in contenders}
+        rss = {name: 0 for name, _ in contenders}
+        inner = {name: [] for name, _ in contenders}
+        for _ in range(args.repetitions):
+            for name, argv in contenders:
+                wall, peak, out = run(argv)
+                walls[name].append(wall)
+                rss[name] = max(rss[name], peak)
+                if name != contenders[0][0]:
+                    seconds = contender_figures(out)[2]
+                    if seconds is not None:
+                        inner[name].append(seconds)
+        for name, _ in contenders:
+            rows.append({
+                "lignes": lines, "octets": size, "concurrent": name, "secondes": min(walls[name]),
+                "calcul": min(inner[name]) if inner[name] else None, "rss": rss[name],
+            })
+    load_after = os.getloadavg()
+    text = table(rows, args.repetitions, started, load_before, load_after)
+    print(text)
+    os.makedirs(os.path.dirname(args.sortie), exist_ok=True)
+    with open(args.sortie, "w", encoding="utf-8") as f:
+        f.write(text)
+    with open(os.path.splitext(args.sortie)[0] + ".json", "w", encoding="utf-8") as f:
+        json.dump({"date": started.isoformat(), "machine": machine(), "charge": [load_before, load_after], "lignes": rows}, f, indent=1)
+
+
+def french(x, decimals):
+    return f"{x:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
+
+
+def table(rows, repetitions, started, load_before, load_after):
+    out = [
+        f"Banc du {started:%Y-%m-%d %H:%M %Z} — {machine()} ; charge moyenne {french(load_before[0], 2)} au début, "
+        f"{french(load_after[0], 2)} à la fin ; meilleur de {repetitions} passages par processus entier.",
+        "",
+        "| lignes | Mo | concurrent | temps (s) | dont calcul (s) | Mo/s | M lignes/s | mémoire max (Mo) | mémoire / entrée "
+        "| CLI plus rapide que lui |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        same = [r for r in rows if r["lignes"] == row["lignes"]]
+        cli = same[0]["secondes"]
+        mb = row["octets"] / 1e6
+        calcul = "—" if row["calcul"] is None else french(row["calcul"], 3)
+        ratio = "—" if row is same[0] else f"× {french(row['secondes'] / cli, 1)}"
+        out.append(
+            f"| {french(row['lignes'], 0)} | {french(mb, 0)} | {row['concurrent']} | {french(row['secondes'], 3)} | {calcul} "
+            f"| {french(mb / row['secondes'], 0)} | {french(row['lignes'] / 1e6 / row['secondes'], 2)} "
+            f"| {french(row['rss'] / 1e6, 0)} | {french(row['rss'] / row['octets'], 2)} | {ratio} |"
+        )
+    out.append("")
+    out.append("« temps » : processus entier (démarrage de l'interpréteur et imports compris) ; « dont calcul » : le "
+               "travail mesuré dans le script, après les imports. Mémoire : pic de mémoire résidente du processus.")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    main()
