@@ -43,6 +43,10 @@ pub enum InputFile {
     Certifications,
     /// Parameters given on the command line or the page (dates, identity of the CFA).
     Parametres,
+    /// A region's pre-project export read by the review (CSV, XLSX, ODS or `preprojet --json`).
+    Preprojet,
+    /// A region's full results read by the review (`repartir --json`, the page's JSON export).
+    Resultats,
 }
 
 impl InputFile {
@@ -56,6 +60,8 @@ impl InputFile {
             InputFile::Personnel => "personnel",
             InputFile::Certifications => "certifications",
             InputFile::Parametres => "parametres",
+            InputFile::Preprojet => "preprojet",
+            InputFile::Resultats => "resultats",
         }
     }
 }
@@ -151,6 +157,18 @@ catalogue! {
     R003 = "R003", Info, "véhicules : aucune ligne dans le périmètre, répartition par ETP", "norme annexe 3 ; spécification §4.6";
     R004 = "R004", Avertissement, "produits B01 sans certification non ventilables", "norme annexe 3 ; spécification §4.10";
     R005 = "R005", Erreur, "poids trop grands pour un calcul exact", "spécification §4.8";
+    V001 = "V001", Erreur, "deux fichiers de même nature pour une région (le second est ignoré)", "norme §V.e.iii ; revue de cohérence";
+    V002 = "V002", Avertissement, "préprojet : total des charges ≠ somme des rubriques", "norme annexe 3 « Focus apprentissage »";
+    V003 = "V003", Avertissement, "certification sans apprentis ou sans heures apprenants dans une région (hors comparaison)", "norme §V.e.iii ; revue de cohérence";
+    V004 = "V004", Avertissement, "coût d'une certification atypique dans une région (écart robuste au-delà du seuil)", "norme §V.e.iii ; revue de cohérence";
+    V005 = "V005", Info, "écart absolu médian nul : écart robuste non calculable", "revue de cohérence";
+    V006 = "V006", Info, "certifications présentes dans moins de trois régions : pas de test d'écart", "revue de cohérence";
+    V007 = "V007", Info, "certifications présentes dans une seule région : non comparées", "revue de cohérence";
+    V008 = "V008", Avertissement, "préprojet transmis à CMA France moins de trois semaines avant la transmission", "norme §V.e.iii, §VI";
+    V009 = "V009", Info, "indicateur de la norme §VI non connu d'après les fichiers", "norme §VI";
+    V010 = "V010", Info, "région nommée d'après le fichier (aucune étiquette donnée)", "revue de cohérence";
+    V011 = "V011", Avertissement, "ligne de préprojet sans code de certification, ignorée", "spécification §5";
+    V012 = "V012", Erreur, "date de réception donnée pour une région absente des fichiers", "norme §VI";
 }
 
 impl Code {

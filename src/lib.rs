@@ -9,8 +9,10 @@
 pub mod allocate;
 pub mod calendar;
 pub mod date;
+pub mod detail;
 pub mod diagnostic;
 pub mod etp;
+pub mod export;
 pub mod fuzzing;
 pub mod indicators;
 pub mod input;
@@ -20,8 +22,13 @@ pub mod preprojet;
 pub mod ratio;
 pub mod rent;
 pub mod report;
+pub mod revue;
 pub mod rulebook;
 pub mod templates;
+pub mod views;
+pub mod xlsx;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 use crate::allocate::Allocation;
 use crate::diagnostic::Diagnostic;

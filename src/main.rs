@@ -1,4 +1,4 @@
-//! The command line (spec §9): `repartir`, `valider`, `preprojet`, `etp`, `loyer`. Reads files,
+//! The command line (spec §9): `repartir`, `valider`, `preprojet`, `etp`, `loyer`, `revue`. Reads files,
 //! calls the core, prints; it is the host, so it alone reads the clock (today's date).
 
 use std::path::{Path, PathBuf};
@@ -14,6 +14,7 @@ use cma_analytique::money::{Amount, Weight};
 use cma_analytique::preprojet::{self, Identity, PreProjectOptions, export};
 use cma_analytique::rent::{RentInput, Valuation};
 use cma_analytique::report::{DiagnosticsDocument, Document, diagnostic_rows, diagnostics_text};
+use cma_analytique::revue::{self, RegionFile, ReviewOptions};
 use cma_analytique::{Inputs, Options, run};
 
 #[derive(Parser)]
@@ -40,6 +41,37 @@ enum Command {
     Etp(EtpArgs),
     /// Calcule le loyer interne des locaux utilisés par le CFA (paire 86/87 à passer).
     Loyer(RentArgs),
+    /// Revue de cohérence de CMA France : compare les préprojets et agrège les résultats des régions.
+    Revue(ReviewArgs),
+}
+
+#[derive(Args)]
+struct ReviewArgs {
+    /// Fichier d'une région, « Région=chemin » : préprojet (XLSX, ODS, CSV, JSON de preprojet
+    /// --json) ou résultats complets (JSON de repartir --json). Répétable ; sans « Région= », la
+    /// région est le nom de l'organisme de la feuille d'identité, sinon le nom du fichier.
+    #[arg(long = "region", value_name = "RÉGION=FICHIER", required = true)]
+    files: Vec<String>,
+    /// Écart robuste au-delà duquel une région est signalée (par défaut 3).
+    #[arg(long = "seuil", value_name = "SEUIL", value_parser = parse_weight)]
+    threshold: Option<Weight>,
+    /// Date de réception du préprojet d'une région par CMA France, « Région=AAAA-MM-JJ ». Répétable.
+    #[arg(long = "recu", value_name = "RÉGION=DATE")]
+    received: Vec<String>,
+    /// Date de transmission à France compétences, pour les dates de réception quand le fichier
+    /// de la région ne la donne pas.
+    #[arg(long = "date-transmission", value_name = "DATE", value_parser = parse_date)]
+    transmission: Option<Date>,
+    /// Sortie JSON au lieu des tableaux.
+    #[arg(long)]
+    json: bool,
+    /// Écrit le classeur XLSX de la revue.
+    #[arg(long = "xlsx", value_name = "FICHIER")]
+    xlsx: Option<PathBuf>,
+    /// Écrit la comparaison des certifications en CSV, et chaque autre tableau à côté
+    /// (FICHIER-atypiques.csv, FICHIER-national.csv…).
+    #[arg(long = "csv", value_name = "FICHIER")]
+    csv: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -261,6 +293,7 @@ fn main() -> ExitCode {
         Command::Preprojet(args) => preproject(args),
         Command::Etp(args) => etp(args),
         Command::Loyer(args) => rent(args),
+        Command::Revue(args) => review(args),
         Command::Modeles { dossier } => Ok(write_templates(dossier)),
     };
     result.unwrap_or_else(|code| code)
@@ -381,4 +414,75 @@ fn allocate(files: &Files, full: bool) -> Result<ExitCode, ExitCode> {
     };
     print(printed)?;
     Ok(if outcome.ran() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+/// `Région=valeur`; a value that is itself an existing file has no tag (a path may hold `=`).
+fn tagged(text: &str) -> (Option<&str>, &str) {
+    if Path::new(text).is_file() {
+        return (None, text);
+    }
+    match text.split_once('=') {
+        Some((region, value)) => (Some(region.trim()), value.trim()),
+        None => (None, text),
+    }
+}
+
+/// The sibling of `path` for another table: `revue.csv` → `revue-atypiques.csv`.
+fn sibling(path: &Path, name: &str) -> PathBuf {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let extension = path.extension().map_or_else(|| "csv".to_owned(), |e| e.to_string_lossy().into_owned());
+    path.with_file_name(format!("{stem}-{name}.{extension}"))
+}
+
+fn review(args: &ReviewArgs) -> Result<ExitCode, ExitCode> {
+    if args.threshold.is_some_and(|t| t.is_zero()) {
+        eprintln!("cma-analytique : --seuil doit être strictement positif");
+        return Ok(ExitCode::from(2));
+    }
+    let mut unreadable = Vec::new();
+    let contents: Vec<(Option<&str>, &str, Vec<u8>)> = args
+        .files
+        .iter()
+        .map(|f| {
+            let (region, path) = tagged(f);
+            (region, path, read(Path::new(path), InputFile::Preprojet, &mut unreadable))
+        })
+        .collect();
+    if !unreadable.is_empty() {
+        let rows = diagnostic_rows(&unreadable);
+        print(if args.json { serde_json::to_string_pretty(&DiagnosticsDocument { diagnostics: rows }) } else { Ok(diagnostics_text(&rows)) })?;
+        return Ok(ExitCode::from(2));
+    }
+    let mut receptions = Vec::new();
+    for r in &args.received {
+        match r.split_once('=').map(|(region, date)| (region.trim(), Date::parse(date.trim()))) {
+            Some((region, Some(date))) if !region.is_empty() => receptions.push((region.to_owned(), date)),
+            _ => {
+                eprintln!("cma-analytique : --recu « {r} » : « Région=AAAA-MM-JJ » attendu");
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
+    let files: Vec<RegionFile<'_>> = contents.iter().map(|(region, path, bytes)| RegionFile { region: *region, file_name: path, bytes }).collect();
+    let options = ReviewOptions { threshold: args.threshold, receptions, transmission: args.transmission };
+    let doc = revue::review(&files, &options);
+    if let Some(path) = &args.csv {
+        for (i, table) in revue::export::tables(&doc).iter().enumerate() {
+            let target = if i == 0 { path.clone() } else { sibling(path, table.name) };
+            write(&target, &revue::export::csv(table))?;
+        }
+    }
+    if let Some(path) = &args.xlsx {
+        let Some(date) = today() else {
+            eprintln!("cma-analytique : date du jour illisible");
+            return Ok(ExitCode::from(2));
+        };
+        let bytes = revue::export::xlsx(&doc, date).map_err(|e| {
+            eprintln!("cma-analytique : {e}");
+            ExitCode::from(2)
+        })?;
+        write(path, &bytes)?;
+    }
+    print(if args.json { serde_json::to_string_pretty(&doc) } else { Ok(doc.to_text()) })?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -251,11 +251,22 @@ fn build_xlsx(doc: &PreProject) -> Result<Vec<u8>, XlsxError> {
         sheet.write_string_with_format(r as u32, 0, line, &f.wrap)?;
     }
 
+    diagnostics_sheet(&mut book, &doc.diagnostics, &f.header)?;
+    book.save_to_buffer()
+}
+
+/// The « Diagnostics » sheet of a workbook (pre-project, review): one row per finding, texts as
+/// string cells (never formulas).
+pub fn diagnostics_sheet(
+    book: &mut rust_xlsxwriter::Workbook,
+    diagnostics: &[crate::report::DiagnosticRow],
+    header: &rust_xlsxwriter::Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     let sheet = book.add_worksheet().set_name("Diagnostics")?;
     for (c, h) in ["Code", "Gravité", "Fichier", "Ligne", "Message", "Aide"].iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &f.header)?;
+        sheet.write_string_with_format(0, c as u16, *h, header)?;
     }
-    for (r, d) in doc.diagnostics.iter().enumerate() {
+    for (r, d) in diagnostics.iter().enumerate() {
         let r = r as u32 + 1;
         sheet.write_string(r, 0, &d.code)?;
         sheet.write_string(r, 1, d.severite.label())?;
@@ -268,5 +279,5 @@ fn build_xlsx(doc: &PreProject) -> Result<Vec<u8>, XlsxError> {
     }
     sheet.set_column_width(4, 100)?;
     sheet.set_column_width(5, 80)?;
-    book.save_to_buffer()
+    Ok(())
 }

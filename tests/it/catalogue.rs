@@ -28,10 +28,15 @@ enum TomlValue {
 const KEYS: [&str; 7] = ["commande", "arguments", "fichier", "ligne", "explication", "reproductible", "raison"];
 
 /// Commands whose diagnostics a case can check (all take `--json`).
-const COMMANDS: [&str; 5] = ["repartir", "valider", "preprojet", "etp", "loyer"];
+const COMMANDS: [&str; 6] = ["repartir", "valider", "preprojet", "etp", "loyer", "revue"];
 
 /// Options of the command line whose value is an input file of the folder.
-const FILE_OPTIONS: [&str; 5] = ["--grand-livre", "--correspondance", "--inducteurs", "--personnel", "--certifications"];
+const FILE_OPTIONS: [&str; 6] = ["--grand-livre", "--correspondance", "--inducteurs", "--personnel", "--certifications", "--region"];
+
+/// The file an option's value names: `revue --region "Région=fichier"` tags it with its region.
+fn file_of<'a>(option: &str, value: &'a str) -> &'a str {
+    if option == "--region" { value.split_once('=').map_or(value, |(_, file)| file) } else { value }
+}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/catalogue")
@@ -168,7 +173,7 @@ fn check_folder(dir: &Path, code: &str) -> Vec<String> {
     // The folder holds the case's inputs and nothing else: each file option names one of its
     // files, and each of its files is named by the arguments.
     for pair in arguments.windows(2).filter(|p| FILE_OPTIONS.contains(&p[0].as_str())) {
-        if !dir.join(&pair[1]).is_file() {
+        if !dir.join(file_of(&pair[0], &pair[1])).is_file() {
             fail(format!("{} {} : fichier absent du dossier", pair[0], pair[1]));
         }
     }
@@ -177,7 +182,7 @@ fn check_folder(dir: &Path, code: &str) -> Vec<String> {
         .unwrap_or_default();
     files.sort();
     for name in files.iter().filter(|n| *n != "cas.toml") {
-        if !arguments.contains(name) {
+        if !arguments.contains(name) && !arguments.windows(2).any(|p| FILE_OPTIONS.contains(&p[0].as_str()) && file_of(&p[0], &p[1]) == name) {
             fail(format!("fichier « {name} » du dossier absent des arguments"));
         }
     }

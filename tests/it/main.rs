@@ -20,9 +20,15 @@ mod etp;
 mod loyer;
 // Préprojet France compétences : cas de `tests/cas-preprojet/`, exports relus, contrôles, calendrier.
 mod preprojet;
+// Le détail d'un chiffre (lignes du grand livre) en fait la somme, sur chaque cas.
+mod detail;
+// L'exemple de la page : fichiers égaux au générateur, anomalies voulues signalées.
+mod exemple;
 // Propriétés (proptest) : conservation au centime, identité de contrôle, ordre des lignes,
-// préprojet égal à B01.
+// préprojet égal à B01, dialectes d'export.
 mod proprietes;
+// Revue de cohérence de CMA France : cas à cinq régions de `tests/cas-revue/`, seuil, exports relus.
+mod revue;
 // Régressions trouvées en relecture, chacune avec son cas minimal.
 mod regressions;
 // Invariants de style et documentation générée.

@@ -1,0 +1,297 @@
+//! CMA France's review of the regions (issue #8, norm §IV, §V.e.iii, §VI): several regions'
+//! pre-projects and full results read at once, each tagged with its region, and compared.
+//!
+//! - `compare`: per certification present in several regions, cost per apprentice and per heure
+//!   apprenant, heading mix, margin; regions far from the median flagged by a robust rule
+//!   (`stats`), with the heading that explains most of the gap.
+//! - `network`: the national aggregate by activity and axis with each region's share, the cost
+//!   of the codes flagged (COP) and (PN), and the compliance dashboard of norm §VI.
+//! - `export`: the tables of the document as the users' CSV and as an XLSX workbook; `text`: the
+//!   readable French report.
+//!
+//! Pure: (region, file name, bytes) in, one serialisable document out — the CLI reads files, the
+//! page will hand over dropped files the same way.
+
+pub mod compare;
+pub mod export;
+pub mod network;
+pub mod read;
+pub mod stats;
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::diagnostic::{Code, Diagnostic, InputFile};
+use crate::money::{Amount, Weight, french};
+use crate::names::normalise;
+use crate::ratio;
+use crate::report::{DiagnosticRow, diagnostic_rows};
+use crate::rulebook::rulebook;
+
+use read::{PreProjectData, RegionData, ResultsData};
+
+/// One file given to the review.
+#[derive(Debug, Clone, Copy)]
+pub struct RegionFile<'a> {
+    /// The region's tag (`--region "Bretagne=…"`); without it, the identity sheet's name, else
+    /// the file's name.
+    pub region: Option<&'a str>,
+    /// The file's name, for messages and for the region's name when nothing else gives one.
+    pub file_name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// The user's parameters of a review.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewOptions {
+    /// Robust z beyond which a region is flagged; the rulebook's `seuil_ecart_robuste` when
+    /// `None`.
+    pub threshold: Option<Weight>,
+    /// Dates at which CMA France received each region's préprojet (region, date).
+    pub receptions: Vec<(String, Date)>,
+    /// Date of transmission to France compétences, for the received dates when a region's file
+    /// does not state it.
+    pub transmission: Option<Date>,
+}
+
+/// The parameters the figures were computed with, shown with them.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewParameters {
+    #[serde(serialize_with = "ratio::serialize")]
+    pub seuil: Decimal,
+    #[serde(serialize_with = "ratio::serialize")]
+    pub facteur_ecart_absolu_median: Decimal,
+    pub regions_minimum: u32,
+}
+
+/// A file as read.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileSummary {
+    pub fichier: String,
+    /// `preprojet`, `resultats`, or `illisible`.
+    pub nature: &'static str,
+    pub format: String,
+}
+
+/// A region of the review and what it gave.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionSummary {
+    pub region: String,
+    pub fichiers: Vec<FileSummary>,
+    /// The organisation's name of the pre-project's identity (empty when unknown).
+    pub nom_organisme: String,
+    pub exercice: Option<i32>,
+    /// Distinct certifications of its pre-project.
+    pub certifications: usize,
+    pub preprojet: bool,
+    pub resultats: bool,
+}
+
+/// The document of `revue --json`.
+#[derive(Debug, Serialize)]
+pub struct Review {
+    pub parametres: ReviewParameters,
+    pub regions: Vec<RegionSummary>,
+    pub certifications: Vec<compare::CertificationReview>,
+    pub certifications_non_comparees: Vec<compare::SingleCertification>,
+    pub atypiques: Vec<compare::Outlier>,
+    pub national: network::National,
+    pub conformite: Vec<network::Compliance>,
+    pub actions_cop_pn: network::FlaggedCodes,
+    pub diagnostics: Vec<DiagnosticRow>,
+}
+
+/// A region with what its files gave, before comparison.
+#[derive(Debug, Default)]
+pub struct Region {
+    pub name: String,
+    pub files: Vec<FileSummary>,
+    pub preproject: Option<PreProjectData>,
+    pub results: Option<ResultsData>,
+}
+
+/// The resolved parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub threshold: Weight,
+    pub factor: Weight,
+    pub minimum: u32,
+}
+
+impl Rule {
+    fn new(threshold: Option<Weight>) -> Rule {
+        let book = rulebook();
+        Rule {
+            threshold: threshold.or_else(|| book.parameter_number("seuil_ecart_robuste")).unwrap_or(Weight::from_micros(3_000_000)),
+            factor: book.parameter_number("facteur_ecart_absolu_median").unwrap_or(Weight::from_micros(1_482_600)),
+            minimum: book.parameter("regions_minimum_revue").and_then(|n| n.parse().ok()).unwrap_or(3),
+        }
+    }
+}
+
+/// A weight as a decimal (`3`, `1.4826`).
+fn weight_decimal(w: Weight) -> Decimal {
+    Decimal::from_i128_with_scale(i128::from(w.micros()), 6).normalize()
+}
+
+/// The file's name without its folders and extension.
+fn stem(file_name: &str) -> &str {
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    base.rsplit_once('.').map_or(base, |(s, _)| s).trim()
+}
+
+/// Reads every file, gathers them by region (names compared like headers: case, accents and
+/// spaces do not count) and builds the review.
+pub fn review(files: &[RegionFile<'_>], options: &ReviewOptions) -> Review {
+    let rule = Rule::new(options.threshold);
+    let mut regions: BTreeMap<String, Region> = BTreeMap::new();
+    // Findings per region, in the order of the files, then the review's own.
+    let mut found: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+    for file in files {
+        let mut diagnostics = Vec::new();
+        let data = read::read(file.bytes, &mut diagnostics);
+        let identity_name = match &data {
+            Some(RegionData::PreProject(p)) if !p.name.trim().is_empty() => Some(p.name.trim()),
+            _ => None,
+        };
+        let tag = file.region.map(str::trim).filter(|t| !t.is_empty());
+        let name = tag.or(identity_name).unwrap_or_else(|| stem(file.file_name)).to_owned();
+        let file_label = file.file_name.rsplit(['/', '\\']).next().unwrap_or(file.file_name);
+        if tag.is_none() {
+            let from = if identity_name.is_some() { "le nom de l'organisme de sa feuille d'identité" } else { "le nom du fichier" };
+            let kind = if matches!(data, Some(RegionData::Results(_))) { InputFile::Resultats } else { InputFile::Preprojet };
+            diagnostics.push(
+                Diagnostic::new(Code::V010, kind, format!("aucune étiquette de région : région nommée « {name} » d'après {from}"))
+                    .hint("Étiquetez chaque fichier par sa région : --region \"Bretagne=chemin/preprojet.xlsx\"."),
+            );
+        }
+        let key = normalise(&name);
+        let region = regions.entry(key.clone()).or_insert_with(|| Region { name: name.clone(), ..Region::default() });
+        let (nature, format) = match &data {
+            Some(RegionData::PreProject(p)) => ("preprojet", p.format.clone()),
+            Some(RegionData::Results(_)) => ("resultats", "JSON (repartir --json)".to_owned()),
+            None => ("illisible", String::new()),
+        };
+        match data {
+            Some(RegionData::PreProject(_)) if region.preproject.is_some() => duplicate(&mut diagnostics, InputFile::Preprojet, "préprojet"),
+            Some(RegionData::Results(_)) if region.results.is_some() => duplicate(&mut diagnostics, InputFile::Resultats, "résultats"),
+            Some(RegionData::PreProject(p)) => region.preproject = Some(p),
+            Some(RegionData::Results(r)) => region.results = Some(r),
+            None => {}
+        }
+        region.files.push(FileSummary { fichier: file_label.to_owned(), nature, format });
+        crate::diagnostic::sort(&mut diagnostics);
+        for d in &mut diagnostics {
+            d.message = format!("région « {} » ({file_label}) : {}", region.name, d.message);
+        }
+        found.entry(key).or_default().extend(diagnostics);
+    }
+    let mut regions: Vec<Region> = regions.into_values().collect();
+    for r in &mut regions {
+        r.files.sort_by(|a, b| (a.nature, &a.fichier).cmp(&(b.nature, &b.fichier)));
+    }
+    let mut review_findings = Vec::new();
+
+    let (certifications, singles) = compare::compare(&regions, rule, &mut review_findings);
+    let atypiques = compare::outliers(&certifications);
+    let national = network::national(&regions);
+    let conformite = network::compliance(&regions, options, &mut found, &mut review_findings);
+    let actions_cop_pn = network::flagged_codes(&regions);
+
+    let mut diagnostics: Vec<Diagnostic> = found.into_values().flatten().collect();
+    crate::diagnostic::sort(&mut review_findings);
+    diagnostics.extend(review_findings);
+    let summaries = regions
+        .iter()
+        .map(|r| RegionSummary {
+            region: r.name.clone(),
+            fichiers: r.files.clone(),
+            nom_organisme: r.preproject.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+            exercice: r.preproject.as_ref().and_then(|p| p.financial_year),
+            certifications: r
+                .preproject
+                .as_ref()
+                .map(|p| p.rows.iter().map(|row| row.certification.as_str()).collect::<std::collections::BTreeSet<_>>().len())
+                .unwrap_or(0),
+            preprojet: r.preproject.is_some(),
+            resultats: r.results.is_some(),
+        })
+        .collect();
+    Review {
+        parametres: ReviewParameters {
+            seuil: weight_decimal(rule.threshold),
+            facteur_ecart_absolu_median: weight_decimal(rule.factor),
+            regions_minimum: rule.minimum,
+        },
+        regions: summaries,
+        certifications,
+        certifications_non_comparees: singles,
+        atypiques,
+        national,
+        conformite,
+        actions_cop_pn,
+        diagnostics: diagnostic_rows(&diagnostics),
+    }
+}
+
+fn duplicate(diagnostics: &mut Vec<Diagnostic>, file: InputFile, what: &str) {
+    diagnostics.push(
+        Diagnostic::new(Code::V001, file, format!("la région a déjà un fichier de {what} : celui-ci est ignoré"))
+            .hint("Donnez un seul préprojet et un seul fichier de résultats par région, ou corrigez l'étiquette de région."),
+    );
+}
+
+/// French notation of an exact decimal for people: `12 345,675` (narrow no-break space between
+/// thousands, like `money::french`).
+pub fn french_decimal(value: Decimal) -> String {
+    let text = value.abs().to_string();
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let grouped = int.parse::<i64>().ok().and_then(|i| i.checked_mul(100)).map_or_else(|| int.to_owned(), |c| {
+        let f = french(Amount::from_cents(c));
+        f.strip_suffix(",00").unwrap_or(&f).to_owned()
+    });
+    let sign = if value.is_sign_negative() && !value.is_zero() { "-" } else { "" };
+    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped},{frac}") }
+}
+
+/// An exact decimal with its trailing zeros dropped but at least two decimals (`8050.00`,
+/// `8050.005`): how medians and deviations are shown.
+pub fn tidy(value: Decimal) -> Decimal {
+    let mut v = value.normalize();
+    if v.scale() < 2 {
+        v.rescale(2);
+    }
+    v
+}
+
+/// Serialises a map of decimals as strings (`{"pedagogie": "0.6500"}`), like amounts.
+pub fn serialize_decimals<S: serde::Serializer>(map: &BTreeMap<String, Decimal>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(map.iter().map(|(k, v)| (k, v.to_string())))
+}
+
+/// Serialises an optional date as `AAAA-MM-JJ`.
+pub fn serialize_date<S: serde::Serializer>(date: &Option<Date>, serializer: S) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(d) => serializer.collect_str(d),
+        None => serializer.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn decimals_in_french() {
+        assert_eq!(french_decimal(Decimal::from_str("12345.675").unwrap()), "12\u{202f}345,675");
+        assert_eq!(french_decimal(Decimal::from_str("-0.50").unwrap()), "-0,50");
+        assert_eq!(tidy(Decimal::from_str("8050.000").unwrap()).to_string(), "8050.00");
+        assert_eq!(tidy(Decimal::from_str("8050.0050").unwrap()).to_string(), "8050.005");
+        assert_eq!(stem("dossier/Île-de-France.preprojet.xlsx"), "Île-de-France.preprojet");
+    }
+}

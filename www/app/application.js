@@ -1,0 +1,679 @@
+// L'application : dépôt et reconnaissance des fichiers, paramètres, calcul dans le Web Worker
+// (annulable, avec progression), résultats, détail de chaque chiffre, exports.
+// Tout ce qui vient des fichiers est posé en texte (textContent) : jamais de HTML construit
+// avec des données de l'utilisateur.
+
+import { GABARIT } from './gabarit.js';
+import { duree, el, euros, nombre, octets } from './format.js';
+import { graphiqueCouts, graphiqueFlux, nomPool } from './graphiques.js';
+
+/** Les rôles de fichiers. Le fichier du personnel (calculateur d'ETP) viendra avec son module :
+ *  il est nommé ici pour qu'on puisse le reconnaître et l'écarter, pas encore calculé. */
+const ROLES = [
+  { id: 'grand-livre', nom: 'Grand livre', requis: true },
+  { id: 'correspondance', nom: 'Table de correspondance', requis: true },
+  { id: 'inducteurs', nom: 'Inducteurs', requis: true },
+  { id: 'personnel', nom: 'Personnel (calculateur d’ETP, à venir)', requis: false, disponible: false },
+];
+const REQUIS = ROLES.filter((r) => r.requis);
+const PAR_PAGE = 50;
+const EXEMPLE = ['grand-livre.csv', 'correspondance.csv', 'inducteurs.csv'];
+
+class Annulation extends Error {}
+
+function aujourdhui() {
+  const d = new Date();
+  const deux = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${deux(d.getMonth() + 1)}-${deux(d.getDate())}`;
+}
+
+function nomRole(id) {
+  return ROLES.find((r) => r.id === id)?.nom ?? id;
+}
+
+export function monter(racine) {
+  return new Application(racine);
+}
+
+class Application {
+  constructor(racine) {
+    this.racine = racine;
+    racine.append(el('link', { rel: 'stylesheet', href: new URL('./style.css', import.meta.url).href }));
+    const gabarit = document.createElement('template');
+    gabarit.innerHTML = GABARIT; // balisage fixe, sans donnée
+    racine.append(gabarit.content.cloneNode(true));
+    this.fichiers = [];
+    this.demandes = new Map();
+    this.prochain = 1;
+    this.travailleur = null;
+    this.resultat = null;
+    this.page = 0;
+    this.dateTransmissionSaisie = false;
+    this.brancher();
+    this.parametresParDefaut();
+  }
+
+  $(selecteur) {
+    return this.racine.querySelector(selecteur);
+  }
+
+  // — Le Web Worker ————————————————————————————————————————————————
+
+  lancerTravailleur() {
+    if (this.travailleur) return this.travailleur;
+    const t = new Worker(new URL('./travailleur.js', import.meta.url), { type: 'module' });
+    t.onmessage = (e) => {
+      const m = e.data;
+      const d = this.demandes.get(m.id);
+      if (!d) return;
+      if (m.progres) return d.progres?.(m.progres);
+      this.demandes.delete(m.id);
+      if (m.ok) d.resoudre(m.valeur);
+      else d.rejeter(new Error(m.erreur));
+    };
+    t.onerror = (e) => {
+      e.preventDefault();
+      for (const d of this.demandes.values()) d.rejeter(new Error(`le module de calcul n'a pas pu démarrer (${e.message || 'erreur inconnue'})`));
+      this.demandes.clear();
+      this.travailleur = null;
+    };
+    this.travailleur = t;
+    return t;
+  }
+
+  demander(type, donnees = {}, progres = null) {
+    const t = this.lancerTravailleur();
+    const id = this.prochain++;
+    return new Promise((resoudre, rejeter) => {
+      this.demandes.set(id, { resoudre, rejeter, progres });
+      t.postMessage({ id, type, ...donnees });
+    });
+  }
+
+  /** Arrête le travailleur (et le calcul en cours) ; le suivant repart de zéro. */
+  arreter() {
+    this.travailleur?.terminate();
+    this.travailleur = null;
+    for (const d of this.demandes.values()) d.rejeter(new Annulation('annulé'));
+    this.demandes.clear();
+  }
+
+  // — Événements ————————————————————————————————————————————————————
+
+  brancher() {
+    const zone = this.$('[data-zone]');
+    this.$('[data-entree]').addEventListener('change', (e) => {
+      this.ajouter([...e.target.files]);
+      e.target.value = '';
+    });
+    zone.addEventListener('dragover', (e) => {
+      e.preventDefault();
+      zone.classList.add('survol');
+    });
+    zone.addEventListener('dragleave', () => zone.classList.remove('survol'));
+    zone.addEventListener('drop', (e) => {
+      e.preventDefault();
+      zone.classList.remove('survol');
+      this.ajouter([...e.dataTransfer.files]);
+    });
+    const actions = {
+      exemple: () => this.chargerExemple(),
+      annuler: () => this.annuler(),
+      classeur: () => this.telecharger('classeur', {}, 'cma-analytique-resultats.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+      csv: () => {
+        const table = this.$('[data-table-csv]').value;
+        return this.telecharger('csv', { table }, `cma-analytique-${table}.csv`, 'text/csv;charset=utf-8');
+      },
+      json: () => this.telecharger('json', {}, 'cma-analytique-resultats.json', 'application/json'),
+      imprimer: () => this.imprimer(),
+      fermer: () => this.$('[data-detail]').close(),
+      'page-precedente': () => this.afficherDiagnostics(this.page - 1),
+      'page-suivante': () => this.afficherDiagnostics(this.page + 1),
+    };
+    this.racine.addEventListener('click', (e) => {
+      const bouton = e.target.closest('[data-action], [data-modele], [data-aller]');
+      if (!bouton) return;
+      if (bouton.dataset.aller) {
+        e.preventDefault();
+        const section = this.$(`#${bouton.dataset.aller}`);
+        section.scrollIntoView({ block: 'start' });
+        section.querySelector('h3').focus();
+      } else if (bouton.dataset.modele) {
+        this.telechargerModele(bouton.dataset.modele);
+      } else if (actions[bouton.dataset.action]) {
+        actions[bouton.dataset.action]();
+      }
+    });
+    const formulaire = this.$('[data-parametres]');
+    formulaire.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.calculer();
+    });
+    formulaire.exercice.addEventListener('change', () => {
+      if (!this.dateTransmissionSaisie && formulaire.exercice.value) {
+        formulaire.date_transmission.value = `${Number(formulaire.exercice.value) + 1}-07-31`;
+      }
+    });
+    formulaire.date_transmission.addEventListener('change', () => {
+      this.dateTransmissionSaisie = true;
+    });
+    this.$('[data-filtres]').addEventListener('change', () => this.afficherDiagnostics(0));
+    this.$('[data-filtres]').addEventListener('submit', (e) => e.preventDefault());
+    const dialogue = this.$('[data-detail]');
+    dialogue.addEventListener('close', () => {
+      this.declencheur?.focus();
+      this.declencheur = null;
+    });
+    window.addEventListener('beforeprint', () => this.preparerImpression());
+  }
+
+  parametresParDefaut() {
+    const f = this.$('[data-parametres]');
+    const annee = new Date().getFullYear() - 1;
+    f.exercice.value = annee;
+    f.date_transmission.value = `${annee + 1}-07-31`;
+    f.date_envoi.value = aujourdhui();
+  }
+
+  statut(texte) {
+    this.$('[data-statut]').textContent = texte;
+  }
+
+  alerte(texte) {
+    this.$('[data-alerte]').textContent = texte;
+  }
+
+  // — Fichiers ——————————————————————————————————————————————————————
+
+  async ajouter(liste) {
+    this.alerte('');
+    for (const fichier of liste) {
+      let reconnu = null;
+      try {
+        reconnu = await this.demander('reconnaitre', { debut: await fichier.slice(0, 64 * 1024).arrayBuffer() });
+      } catch (e) {
+        this.alerte(`« ${fichier.name} » : ${e.message}`);
+      }
+      // Un nouveau fichier du même rôle remplace le précédent, qui reste listé sans rôle.
+      for (const f of this.fichiers) if (reconnu && f.role === reconnu) f.role = null;
+      this.fichiers.push({ fichier, role: reconnu, reconnu });
+    }
+    this.afficherFichiers();
+    const reconnus = this.fichiers.filter((f) => f.role).map((f) => `${nomRole(f.role)} : « ${f.fichier.name} »`);
+    this.statut(`${liste.length} fichier${liste.length > 1 ? 's' : ''} ajouté${liste.length > 1 ? 's' : ''}. ${reconnus.join(' ; ')}.`);
+  }
+
+  afficherFichiers() {
+    const table = this.$('[data-liste]');
+    table.hidden = this.fichiers.length === 0;
+    const corps = table.tBodies[0];
+    corps.replaceChildren(...this.fichiers.map((f, i) => {
+      const choix = el('select', { id: `role-${i}`, 'aria-label': `Rôle de « ${f.fichier.name} »`, onchange: (e) => {
+        f.role = e.target.value || null;
+        this.afficherFichiers();
+      } },
+      el('option', { value: '', texte: 'Non reconnu — ignoré' }),
+      ROLES.map((r) => el('option', { value: r.id, disabled: r.disponible === false, selected: f.role === r.id, texte: r.nom })));
+      if (!f.role) choix.value = '';
+      const note = f.reconnu ? (f.reconnu === f.role ? 'reconnu à ses colonnes' : `reconnu comme ${nomRole(f.reconnu)}`) : 'colonnes non reconnues';
+      return el('tr', {},
+        el('th', { scope: 'row', texte: f.fichier.name }),
+        el('td', { texte: octets(f.fichier.size) }),
+        el('td', {}, choix, ' ', el('span', { class: 'discret', texte: note })),
+        el('td', {}, el('button', { type: 'button', 'aria-label': `Retirer « ${f.fichier.name} »`, texte: 'Retirer', onclick: () => {
+          this.fichiers.splice(i, 1);
+          this.afficherFichiers();
+          this.$('[data-entree]').focus();
+        } })));
+    }));
+    const etat = this.etat();
+    this.$('[data-manque]').textContent = etat.message;
+    this.$('[data-action="calculer"]').disabled = !etat.pret || this.enCours;
+  }
+
+  etat() {
+    const manque = REQUIS.filter((r) => !this.fichiers.some((f) => f.role === r.id));
+    const doubles = REQUIS.filter((r) => this.fichiers.filter((f) => f.role === r.id).length > 1);
+    if (this.fichiers.length === 0) return { pret: false, message: '' };
+    if (doubles.length) return { pret: false, message: `Plusieurs fichiers ont le rôle ${doubles.map((r) => `« ${r.nom} »`).join(', ')} : n'en gardez qu'un.` };
+    if (manque.length) return { pret: false, message: `Il manque : ${manque.map((r) => r.nom.toLowerCase()).join(', ')}.` };
+    return { pret: true, message: 'Les trois fichiers sont là : vous pouvez lancer le calcul.' };
+  }
+
+  async chargerExemple() {
+    this.alerte('');
+    this.statut('Chargement de l’exemple « CMA de région Exemple »…');
+    try {
+      const fichiers = await Promise.all(EXEMPLE.map(async (nom) => {
+        const reponse = await fetch(new URL(`../exemple/${nom}`, import.meta.url));
+        if (!reponse.ok) throw new Error(`exemple « ${nom} » introuvable (${reponse.status})`);
+        return new File([await reponse.blob()], nom, { type: 'text/csv' });
+      }));
+      this.fichiers = [];
+      await this.ajouter(fichiers);
+      const f = this.$('[data-parametres]');
+      f.exercice.value = 2024;
+      if (!this.dateTransmissionSaisie) f.date_transmission.value = '2025-07-31';
+      await this.calculer();
+    } catch (e) {
+      this.alerte(`L’exemple n’a pas pu être chargé : ${e.message}`);
+    }
+  }
+
+  async telechargerModele(role) {
+    try {
+      const texte = await this.demander('modele', { role });
+      this.enregistrer(new Blob(['\ufeff', texte], { type: 'text/csv;charset=utf-8' }), `modele-${role}.csv`);
+      this.statut(`Modèle « ${nomRole(role)} » téléchargé.`);
+    } catch (e) {
+      this.alerte(e.message);
+    }
+  }
+
+  // — Calcul ————————————————————————————————————————————————————————
+
+  lireParametres() {
+    const f = this.$('[data-parametres]');
+    const exercice = Number.parseInt(f.exercice.value, 10);
+    if (!Number.isInteger(exercice)) throw new Error('indiquez l’exercice (année, par exemple 2024)');
+    return {
+      exercice,
+      du: f.du.value || null,
+      au: f.au.value || null,
+      date_transmission: f.date_transmission.value || null,
+      date_envoi: f.date_envoi.value || null,
+    };
+  }
+
+  async calculer() {
+    const etat = this.etat();
+    if (!etat.pret || this.enCours) return;
+    let parametres;
+    try {
+      parametres = this.lireParametres();
+    } catch (e) {
+      this.alerte(e.message);
+      return;
+    }
+    const fichiers = Object.fromEntries(REQUIS.map((r) => [r.id, this.fichiers.find((f) => f.role === r.id).fichier]));
+    this.enCours = true;
+    this.alerte('');
+    this.$('[data-action="calculer"]').disabled = true;
+    this.$('[data-action="annuler"]').hidden = false;
+    this.$('[data-progression]').hidden = false;
+    this.statut('Lecture des fichiers…');
+    const debut = performance.now();
+    let etape = 'lecture';
+    try {
+      const resultat = await this.demander('calculer', { fichiers, parametres }, (p) => {
+        if (p.etape !== etape) {
+          etape = p.etape;
+          this.statut('Calcul de la répartition…');
+        }
+        this.progression(p);
+      });
+      resultat.durees.total_ms = performance.now() - debut;
+      resultat.parametres = parametres;
+      resultat.noms = Object.fromEntries(Object.entries(fichiers).map(([r, f]) => [r, f.name]));
+      this.resultat = resultat;
+      await this.afficherResultats();
+      const g = resultat.diagnostics.par_gravite;
+      this.statut(`${resultat.calcule ? 'Résultats prêts' : 'Calcul impossible'} en ${duree(resultat.durees.total_ms)} : ${g.erreur} erreur${g.erreur > 1 ? 's' : ''}, ${g.avertissement} avertissement${g.avertissement > 1 ? 's' : ''}, ${g.info} info${g.info > 1 ? 's' : ''}.`);
+    } catch (e) {
+      if (e instanceof Annulation) {
+        this.statut('Calcul annulé.');
+      } else {
+        this.alerte(`Le calcul a échoué : ${e.message}`);
+        this.statut('');
+      }
+    } finally {
+      this.enCours = false;
+      this.$('[data-action="annuler"]').hidden = true;
+      this.$('[data-progression]').hidden = true;
+      this.afficherFichiers();
+    }
+  }
+
+  annuler() {
+    this.arreter();
+    this.resultat = null;
+    this.$('[data-resultats]').hidden = true;
+    this.$('[data-action="calculer"]').focus();
+  }
+
+  progression(p) {
+    const barre = this.$('[data-barre]');
+    const texte = this.$('[data-progression-texte]');
+    if (p.etape === 'lecture') {
+      barre.max = p.total || 1;
+      barre.value = p.lus;
+      texte.textContent = `Lecture : ${octets(p.lus)} sur ${octets(p.total)} (${nomRole(p.role).toLowerCase()})`;
+    } else {
+      barre.removeAttribute('value'); // indéterminée : le calcul est d'un seul tenant
+      texte.textContent = `Calcul de la répartition sur ${octets(p.total)} lus…`;
+    }
+  }
+
+  // — Résultats —————————————————————————————————————————————————————
+
+  async afficherResultats() {
+    const r = this.resultat;
+    const section = this.$('[data-resultats]');
+    section.hidden = false;
+    const d = r.durees;
+    this.$('[data-entete-resultats]').textContent =
+      `Exercice ${r.parametres.exercice}${r.parametres.du || r.parametres.au ? `, période ${r.parametres.du ?? '…'} – ${r.parametres.au ?? '…'}` : ''}. ` +
+      `Grand livre « ${r.noms['grand-livre']} » (${octets(r.octets['grand-livre'])}). ` +
+      `Lecture ${duree(d.lecture_ms)}, calcul ${duree(d.calcul_ms)}, total ${duree(d.total_ms)}.`;
+    for (const partie of ['r-synthese', 'r-activites', 'r-certifications', 'r-pools']) this.$(`#${partie}`).hidden = !r.calcule;
+    this.$('.exports').hidden = !r.calcule;
+    this.remplirFiltres();
+    await this.afficherDiagnostics(0);
+    if (r.calcule) {
+      this.afficherSynthese();
+      this.afficherActivites();
+      this.afficherCertifications();
+      this.afficherPools();
+    }
+  }
+
+  /** Un montant qui ouvre son détail ; un montant nul reste du texte (rien derrière). */
+  montant(m, libelle, action) {
+    return m === '0.00' ? euros(m) : this.bouton(euros(m), `${libelle} : ${euros(m)}`, action);
+  }
+
+  bouton(texte, libelle, action) {
+    return el('button', { type: 'button', class: 'lien', 'aria-label': libelle, texte, onclick: (e) => action(e.currentTarget) });
+  }
+
+  afficherSynthese() {
+    const r = this.resultat;
+    const c = r.document.controle;
+    const i = r.indicateurs;
+    const ligne = (entete, montant, bouton) => el('tr', {}, el('th', { scope: 'row', texte: entete }),
+      el('td', { class: 'nombre' }, bouton ?? euros(montant)));
+    const table = el('table', { class: 'controle' },
+      el('caption', { texte: 'Contrôle des totaux (au centime)' }),
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col', texte: 'Poste' }), el('th', { scope: 'col', texte: 'Montant' }))),
+      el('tbody', {},
+        ligne('Charges', c.charges),
+        ligne('dont réparties (coûts complets des activités)', c.charges_reparties),
+        ligne('dont non réparties (restées sur les pools)', c.charges_non_reparties),
+        ligne('dont non rattachées (objets hors table)', c.charges_non_rattachees,
+          this.montant(c.charges_non_rattachees, `Lignes des charges non rattachées`,
+            (b) => this.ouvrirLignes('Charges non rattachées', { type: 'non_rattache', nature: 'charge' }, b))),
+        ligne('Produits', c.produits),
+        ligne('dont non rattachés', c.produits_non_rattaches,
+          this.montant(c.produits_non_rattaches, `Lignes des produits non rattachés`,
+            (b) => this.ouvrirLignes('Produits non rattachés', { type: 'non_rattache', nature: 'produit' }, b)))));
+    const g = r.diagnostics.par_gravite;
+    this.$('[data-synthese]').replaceChildren(
+      table,
+      el('ul', { class: 'indicateurs' },
+        el('li', { class: i.controle_equilibre ? 'ok' : 'ko', texte: i.controle_equilibre
+          ? 'Identité de contrôle vérifiée : charges = réparties + non réparties + non rattachées.'
+          : 'Identité de contrôle NON vérifiée : signalez-le.' }),
+        el('li', { texte: `Objets analytiques rattachés à la nomenclature : ${i.objets_rattaches} sur ${i.objets}.` }),
+        el('li', { texte: `Pools entièrement répartis : ${i.pools_repartis} sur ${i.pools}.` }),
+        el('li', { texte: `Diagnostics : ${g.erreur} erreur(s), ${g.avertissement} avertissement(s), ${g.info} info(s).` })));
+  }
+
+  // — Diagnostics ———————————————————————————————————————————————————
+
+  remplirFiltres() {
+    const r = this.resultat;
+    const f = this.$('[data-filtres]');
+    f.reset();
+    f.code.replaceChildren(el('option', { value: '', texte: 'tous' }),
+      ...r.diagnostics.codes.map((c) => el('option', { value: c.code, texte: `${c.code} — ${c.titre} (${c.nombre})` })));
+    f.fichier.replaceChildren(el('option', { value: '', texte: 'tous' }),
+      ...r.diagnostics.fichiers.map((x) => el('option', { value: x.fichier, texte: `${x.fichier} (${x.nombre})` })));
+    const g = r.diagnostics.par_gravite;
+    this.$('[data-diagnostics-resume]').textContent = r.diagnostics.nombre === 0
+      ? 'Aucun diagnostic : les fichiers sont conformes.'
+      : `${r.diagnostics.nombre} diagnostic(s) : ${g.erreur} erreur(s), ${g.avertissement} avertissement(s), ${g.info} info(s).`;
+  }
+
+  async afficherDiagnostics(page) {
+    const f = this.$('[data-filtres]');
+    const filtre = { gravite: f.gravite.value || null, code: f.code.value || null, fichier: f.fichier.value || null, debut: page * PAR_PAGE, nombre: PAR_PAGE };
+    const reponse = await this.demander('diagnostics', { filtre });
+    const pages = Math.max(1, Math.ceil(reponse.total / PAR_PAGE));
+    this.page = Math.min(Math.max(0, page), pages - 1);
+    const corps = this.$('[data-table-diagnostics]').tBodies[0];
+    corps.replaceChildren(...reponse.lignes.map((d) => el('tr', { class: `gravite-${d.severite}` },
+      el('td', {}, el('span', { class: 'pastille', texte: d.severite })),
+      el('th', { scope: 'row', texte: d.code }),
+      el('td', { texte: d.fichier }),
+      el('td', {}, d.ligne && d.fichier !== 'calcul'
+        ? this.bouton(`ligne ${d.ligne}`, `Voir la ligne ${d.ligne} du fichier ${d.fichier}`, (b) => this.ouvrirLigne(d.fichier, d.ligne, b, d.colonne))
+        : '—'),
+      el('td', { texte: d.message + (d.colonne ? ` (colonne ${d.colonne})` : '') }),
+      el('td', { texte: d.aide }))));
+    if (reponse.lignes.length === 0) corps.append(el('tr', {}, el('td', { colspan: 6, texte: 'Aucun diagnostic pour ce filtre.' })));
+    this.$('[data-page-texte]').textContent = reponse.total === 0 ? '' :
+      `${filtre.debut + 1}–${filtre.debut + reponse.lignes.length} sur ${reponse.total}`;
+    this.$('[data-action="page-precedente"]').disabled = this.page === 0;
+    this.$('[data-action="page-suivante"]').disabled = this.page >= pages - 1;
+    this.$('[data-pages]').hidden = reponse.total <= PAR_PAGE;
+  }
+
+  // — Activités, certifications, pools ————————————————————————————————
+
+  afficherActivites() {
+    const r = this.resultat;
+    const activites = r.document.activites;
+    const entetes = ['Code', 'Activité', 'Charges directes', 'Charges indirectes', 'Coût complet', 'Produits', 'Résultat'];
+    const totaux = (a) => [a.charges_directes, a.charges_indirectes, a.cout_complet, a.produits, a.resultat]
+      .map((m) => el('td', { class: 'nombre', texte: euros(m) }));
+    const corps = r.axes.filter((x) => x.code).map((axe) => el('tbody', {},
+      el('tr', { class: 'axe' }, el('th', { scope: 'rowgroup', colspan: 7, texte: `Axe ${axe.code} — ${axe.libelle}` })),
+      activites.filter((a) => a.code.startsWith(axe.code)).map((a) => el('tr', { 'data-activite': a.code },
+        el('th', { scope: 'row', texte: a.code }),
+        el('td', { texte: a.libelle }),
+        el('td', { class: 'nombre' }, this.montant(a.charges_directes, `Charges directes de ${a.code}, voir les lignes`,
+          (b) => this.ouvrirLignes(`Charges directes de ${a.code} ${a.libelle}`, { type: 'activite', code: a.code, nature: 'charge' }, b))),
+        el('td', { class: 'nombre' }, this.montant(a.charges_indirectes, `Charges indirectes de ${a.code}, voir les pools d'origine`,
+          (b) => this.ouvrirIndirectes(a.code, null, `${a.code} ${a.libelle}`, b))),
+        el('td', { class: 'nombre', texte: euros(a.cout_complet) }),
+        el('td', { class: 'nombre' }, this.montant(a.produits, `Produits de ${a.code}, voir les lignes`,
+          (b) => this.ouvrirLignes(`Produits de ${a.code} ${a.libelle}`, { type: 'activite', code: a.code, nature: 'produit' }, b))),
+        el('td', { class: `nombre ${a.resultat.startsWith('-') ? 'negatif' : ''}`, texte: euros(a.resultat) }))),
+      el('tr', { class: 'sous-total', 'data-axe': axe.code }, el('th', { scope: 'row', colspan: 2, texte: `Total axe ${axe.code}` }), totaux(axe))));
+    const total = r.axes.find((x) => !x.code);
+    const table = el('table', { class: 'activites' },
+      el('caption', { texte: 'Coûts complets et résultats analytiques par activité nationale, tous sites' }),
+      el('thead', {}, el('tr', {}, entetes.map((e) => el('th', { scope: 'col', texte: e })))),
+      corps,
+      total ? el('tfoot', {}, el('tr', { 'data-axe': 'total' }, el('th', { scope: 'row', colspan: 2, texte: 'Total des activités' }), totaux(total))) : null);
+    this.$('[data-activites]').replaceChildren(table);
+    graphiqueCouts(this.$('[data-graphique-couts]'), activites, r.libelles, 'graphique-couts');
+  }
+
+  afficherCertifications() {
+    const r = this.resultat;
+    const certifications = r.document.certifications;
+    const conteneur = this.$('[data-certifications]');
+    if (certifications.length === 0) {
+      conteneur.replaceChildren(el('p', { texte: 'Aucune certification (pas de charges B01 rattachées à une certification).' }));
+      return;
+    }
+    const table = el('table', { class: 'certifications' },
+      el('caption', { texte: 'Coût de chaque certification, réparti dans les huit rubriques de France compétences' }),
+      el('thead', {}, el('tr', {},
+        ['Certification', 'Heures apprenants', 'Charges directes', 'Charges indirectes', 'Coût complet', 'Produits'].map((e) => el('th', { scope: 'col', texte: e })),
+        r.rubriques.map((h) => el('th', { scope: 'col', texte: h.libelle })))),
+      el('tbody', {}, certifications.map((c) => el('tr', { 'data-certification': c.certification },
+        el('th', { scope: 'row', texte: c.certification }),
+        el('td', { class: 'nombre', texte: nombre(c.heures_apprenants) }),
+        el('td', { class: 'nombre' }, this.montant(c.charges_directes, `Charges directes de ${c.certification}, voir les lignes`,
+          (b) => this.ouvrirLignes(`Charges directes de la certification ${c.certification}`, { type: 'activite', code: 'B01', certification: c.certification, nature: 'charge' }, b))),
+        el('td', { class: 'nombre' }, this.montant(c.charges_indirectes, `Charges indirectes de ${c.certification}, voir les pools d'origine`,
+          (b) => this.ouvrirIndirectes('B01', c.certification, `la certification ${c.certification}`, b))),
+        el('td', { class: 'nombre', texte: euros(c.cout_complet) }),
+        el('td', { class: 'nombre', texte: euros(c.produits) }),
+        r.rubriques.map((h) => el('td', { class: 'nombre', 'data-rubrique': h.id, texte: euros(c.rubriques[h.id] ?? '0.00') }))))));
+    conteneur.replaceChildren(table);
+  }
+
+  afficherPools() {
+    const r = this.resultat;
+    const pools = r.document.pools;
+    const table = el('table', { class: 'pools' },
+      el('caption', { texte: 'Pools de charges indirectes : montant et parts de niveau 1' }),
+      el('thead', {}, el('tr', {}, ['Pool', 'Libellé', 'Clé', 'Site', 'Montant', 'Part formation', 'Part cma', 'Non réparti', 'Produits']
+        .map((e) => el('th', { scope: 'col', texte: e })))),
+      el('tbody', {}, pools.map((p, i) => el('tr', { 'data-pool': i },
+        el('th', { scope: 'row', texte: p.code }),
+        el('td', { texte: r.libelles[p.code] ?? '' }),
+        el('td', { texte: p.cle }),
+        el('td', { texte: p.site ?? 'régional' }),
+        el('td', { class: 'nombre' }, this.montant(p.montant, `Montant du pool ${nomPool(p)}, voir les lignes`,
+          (b) => this.ouvrirLignes(`Charges du pool ${nomPool(p)}`, { type: 'pool', pool: i, nature: 'charge' }, b))),
+        el('td', { class: 'nombre', texte: euros(p.formation) }),
+        el('td', { class: 'nombre', texte: euros(p.cma) }),
+        el('td', { class: `nombre ${p.non_reparti !== '0.00' ? 'negatif' : ''}`, texte: euros(p.non_reparti) }),
+        el('td', { class: 'nombre' }, this.montant(p.produits, `Produits du pool ${nomPool(p)}, voir les lignes`,
+          (b) => this.ouvrirLignes(`Produits du pool ${nomPool(p)}`, { type: 'pool', pool: i, nature: 'produit' }, b)))))));
+    this.$('[data-pools]').replaceChildren(table);
+    graphiqueFlux(this.$('[data-graphique-flux]'), pools, r.flux, r.libelles, 'graphique-flux');
+    this.$('[data-trace]').replaceChildren(...r.document.trace.map((t, i) => {
+      const details = el('details', { class: 'trace', 'data-trace-pool': i },
+        el('summary', { texte: `${nomPool(t)} — ${euros(t.montant)} — ${t.perimetre}${t.repli_etp ? ' — niveau 1 par ETP faute de véhicules' : ''}` }));
+      details.addEventListener('toggle', () => this.remplirTrace(details, t), { once: true });
+      return details;
+    }));
+  }
+
+  remplirTrace(details, t) {
+    if (details.dataset.rempli) return;
+    details.dataset.rempli = '1';
+    const partage = (titre, s, colonnes, cellules) => el('table', { class: 'partage' },
+      el('caption', { texte: `${titre} — ${s.inducteur} — ${euros(s.montant)} à répartir${s.non_reparti !== '0.00' ? `, ${euros(s.non_reparti)} non répartis` : ''}` }),
+      el('thead', {}, el('tr', {}, colonnes.map((c) => el('th', { scope: 'col', texte: c })))),
+      el('tbody', {}, s.parts.map((p) => el('tr', {}, cellules(p)))));
+    if (t.niveau1) {
+      details.append(partage('Niveau 1 entre les côtés', t.niveau1, ['Côté', 'Poids', 'Part'],
+        (p) => [el('th', { scope: 'row', texte: p.cote }), el('td', { class: 'nombre', texte: nombre(p.poids) }), el('td', { class: 'nombre', texte: euros(p.montant) })]));
+    }
+    for (const s of t.niveau2) {
+      const titre = `Niveau ${t.niveau1 ? 2 : 1}, côté ${s.cote}${s.rubrique ? `, rubrique ${s.rubrique}` : ''}${s.financeur !== undefined ? `, produits ${s.financeur || 'sans financeur'}` : ''}`;
+      details.append(partage(titre, s, ['Activité', 'Certification', 'Site', 'Poids', 'Part'],
+        (p) => [el('th', { scope: 'row', texte: p.code }), el('td', { texte: p.certification ?? '' }), el('td', { texte: p.site ?? 'régional' }),
+          el('td', { class: 'nombre', texte: nombre(p.poids) }), el('td', { class: 'nombre', texte: euros(p.montant) })]));
+    }
+  }
+
+  // — Détail d'un chiffre ——————————————————————————————————————————————
+
+  ouvrirDialogue(titre, declencheur) {
+    const dialogue = this.$('[data-detail]');
+    this.declencheur = declencheur;
+    this.$('[data-detail-titre]').textContent = titre;
+    this.$('[data-detail-resume]').textContent = 'Chargement…';
+    this.$('[data-detail-corps]').replaceChildren();
+    if (!dialogue.open) dialogue.showModal();
+    return dialogue;
+  }
+
+  async ouvrirLignes(titre, cible, declencheur) {
+    this.ouvrirDialogue(titre, declencheur);
+    try {
+      const d = await this.demander('detail', { cible });
+      this.$('[data-detail-resume]').textContent =
+        `${d.nombre} ligne(s) du grand livre : charges ${euros(d.charges)}, produits ${euros(d.produits)}.` +
+        (d.tronque ? ` Les ${d.lignes.length} premières sont listées ; les totaux portent sur toutes.` : '') +
+        (cible.code === 'B01' && cible.nature === 'produit'
+          ? ' Le chiffre affiché comprend aussi les produits B01 sans certification, ventilés depuis les pools « B01 commun » par heures apprenants (voir la trace de la répartition).'
+          : '');
+      const colonnes = ['Ligne', 'Date', 'Compte', 'Objet', 'Certification', 'Libellé', 'Pièce', 'Journal', 'Montant'];
+      this.$('[data-detail-corps]').replaceChildren(el('table', { class: 'lignes' },
+        el('caption', { class: 'invisible', texte: titre }),
+        el('thead', {}, el('tr', {}, colonnes.map((c) => el('th', { scope: 'col', texte: c })))),
+        el('tbody', {}, d.lignes.map((l) => el('tr', {},
+          el('th', { scope: 'row', texte: l.ligne }),
+          el('td', { texte: l.date }), el('td', { texte: l.compte }), el('td', { texte: l.objet }),
+          el('td', { texte: l.certification }), el('td', { texte: l.libelle }), el('td', { texte: l.piece }),
+          el('td', { texte: l.journal }), el('td', { class: 'nombre', texte: euros(l.montant) }))))));
+    } catch (e) {
+      this.$('[data-detail-resume]').textContent = `Détail impossible : ${e.message}`;
+    }
+  }
+
+  ouvrirIndirectes(code, certification, nom, declencheur) {
+    const r = this.resultat;
+    this.ouvrirDialogue(`Charges indirectes reçues par ${nom}`, declencheur);
+    const flux = r.flux.filter((f) => f.code === code && (certification === null || f.certification === certification));
+    this.$('[data-detail-resume]').textContent = flux.length
+      ? `${flux.length} part(s) de pools. Chaque pool ouvre ses lignes du grand livre.`
+      : 'Aucune charge indirecte reçue.';
+    this.$('[data-detail-corps]').replaceChildren(el('table', { class: 'lignes' },
+      el('caption', { class: 'invisible', texte: `Charges indirectes de ${nom}` }),
+      el('thead', {}, el('tr', {}, ['Pool', 'Libellé', 'Certification', 'Part reçue'].map((c) => el('th', { scope: 'col', texte: c })))),
+      el('tbody', {}, flux.map((f) => {
+        const p = r.document.pools[f.pool];
+        return el('tr', {},
+          el('th', { scope: 'row' }, this.bouton(nomPool(p), `Lignes du pool ${nomPool(p)}`,
+            () => this.ouvrirLignes(`Charges du pool ${nomPool(p)}`, { type: 'pool', pool: f.pool, nature: 'charge' }, declencheur))),
+          el('td', { texte: r.libelles[p.code] ?? '' }),
+          el('td', { texte: f.certification ?? '' }),
+          el('td', { class: 'nombre', texte: euros(f.montant) }));
+      }))));
+  }
+
+  async ouvrirLigne(fichier, numero, declencheur, colonne = null) {
+    this.ouvrirDialogue(`Ligne ${numero} du fichier ${fichier}`, declencheur);
+    try {
+      const l = await this.demander('ligne', { fichier, numero });
+      if (!l) {
+        this.$('[data-detail-resume]').textContent = 'Cette ligne n’existe pas dans le fichier.';
+        return;
+      }
+      this.$('[data-detail-resume]').textContent = `Fichier « ${this.resultat.noms[fichier] ?? fichier} », ligne ${numero}, cellule par cellule :`;
+      const largeur = Math.max(l.entete.length, l.cellules.length);
+      this.$('[data-detail-corps]').replaceChildren(el('table', { class: 'lignes' },
+        el('caption', { class: 'invisible', texte: `Ligne ${numero}` }),
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col', texte: 'Colonne' }), el('th', { scope: 'col', texte: 'Valeur' }))),
+        el('tbody', {}, Array.from({ length: largeur }, (_, i) => {
+          const signalee = colonne !== null && (l.entete[i] ?? '').toLowerCase() === colonne.toLowerCase();
+          return el('tr', { class: signalee ? 'fautive' : null },
+            el('th', { scope: 'row', texte: l.entete[i] ?? `(colonne ${i + 1} en trop)` }),
+            el('td', {}, l.cellules[i] ?? '(absente)', signalee ? el('strong', { texte: ' ← colonne signalée' }) : null));
+        }))));
+    } catch (e) {
+      this.$('[data-detail-resume]').textContent = `Ligne illisible : ${e.message}`;
+    }
+  }
+
+  // — Exports ———————————————————————————————————————————————————————
+
+  enregistrer(blob, nom) {
+    const a = el('a', { href: URL.createObjectURL(blob), download: nom, hidden: true });
+    this.racine.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+  }
+
+  async telecharger(type, donnees, nom, mime) {
+    try {
+      const contenu = await this.demander(type, donnees);
+      this.enregistrer(new Blob([contenu], { type: mime }), nom);
+      this.statut(`« ${nom} » téléchargé.`);
+    } catch (e) {
+      this.alerte(`Export impossible : ${e.message}`);
+    }
+  }
+
+  preparerImpression() {
+    for (const d of this.racine.querySelectorAll('details.trace')) {
+      this.remplirTrace(d, this.resultat.document.trace[Number(d.dataset.tracePool)]);
+      d.open = true;
+    }
+  }
+
+  imprimer() {
+    this.preparerImpression();
+    window.print();
+  }
+}

@@ -1,0 +1,68 @@
+// Mise en forme française des chiffres exacts que le cœur envoie en texte (« -1234.56 »).
+// Aucun calcul d'argent ici : les montants restent du texte ; seuls les graphiques en tirent
+// une longueur (nombre à virgule flottante, pour dessiner).
+
+const ESPACE_FINE = '\u202f';
+const ESPACE_INSECABLE = '\u00a0';
+
+function grouper(entier) {
+  return entier.replace(/\B(?=(\d{3})+(?!\d))/g, ESPACE_FINE);
+}
+
+/** « -1234.56 » → « -1 234,56 » (espace fine insécable entre les milliers). */
+export function nombre(texte) {
+  const t = String(texte ?? '');
+  const negatif = t.startsWith('-');
+  const [entier, decimales] = (negatif ? t.slice(1) : t).split('.');
+  return `${negatif ? '-' : ''}${grouper(entier)}${decimales === undefined ? '' : ',' + decimales}`;
+}
+
+/** « -1234.56 » → « -1 234,56 € ». */
+export function euros(texte) {
+  return `${nombre(texte)}${ESPACE_INSECABLE}€`;
+}
+
+/** Longueur d'un montant pour un graphique (jamais pour un calcul). */
+export function grandeur(texte) {
+  return Math.abs(Number.parseFloat(texte)) || 0;
+}
+
+/** Taille d'un fichier en octets, lisible. */
+export function octets(n) {
+  if (n < 1024) return `${n} octets`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1).replace('.', ',')} ko`;
+  return `${(n / (1024 * 1024)).toFixed(1).replace('.', ',')} Mo`;
+}
+
+/** Durée en millisecondes, lisible. */
+export function duree(ms) {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2).replace('.', ',')} s`;
+}
+
+/** Un élément HTML avec ses attributs et ses enfants ; le texte est toujours posé comme texte. */
+export function el(nom, attributs = {}, ...enfants) {
+  const e = document.createElement(nom);
+  for (const [cle, valeur] of Object.entries(attributs)) {
+    if (valeur === null || valeur === undefined || valeur === false) continue;
+    if (cle === 'texte') e.textContent = valeur;
+    else if (cle.startsWith('on')) e.addEventListener(cle.slice(2), valeur);
+    else e.setAttribute(cle, valeur === true ? '' : String(valeur));
+  }
+  for (const enfant of enfants.flat()) {
+    if (enfant === null || enfant === undefined || enfant === false) continue;
+    e.append(enfant instanceof Node ? enfant : document.createTextNode(String(enfant)));
+  }
+  return e;
+}
+
+/** Un élément SVG (mêmes règles que `el`). */
+export function svg(nom, attributs = {}, ...enfants) {
+  const e = document.createElementNS('http://www.w3.org/2000/svg', nom);
+  for (const [cle, valeur] of Object.entries(attributs)) {
+    if (valeur === null || valeur === undefined) continue;
+    if (cle === 'texte') e.textContent = valeur;
+    else e.setAttribute(cle, String(valeur));
+  }
+  for (const enfant of enfants.flat()) if (enfant) e.append(enfant);
+  return e;
+}

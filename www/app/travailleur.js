@@ -1,0 +1,66 @@
+// Le Web Worker du calcul : il charge le module WebAssembly, reçoit les fichiers (objets File),
+// les lit par morceaux directement dans la mémoire du module (jamais en une chaîne JavaScript),
+// annonce sa progression, calcule, puis répond aux questions de la page (diagnostics, détail
+// d'un chiffre, ligne d'un fichier, exports). La page l'arrête (terminate) pour annuler.
+
+import init, { Seance, reconnaitre, modele, version } from '../pkg/cma_analytique.js';
+
+const MORCEAU = 8 * 1024 * 1024;
+const pret = init({ module_or_path: new URL('../pkg/cma_analytique_bg.wasm', import.meta.url) });
+let seance = null;
+
+function exiger() {
+  if (!seance) throw new Error('aucun calcul : déposez les fichiers puis lancez le calcul');
+  return seance;
+}
+
+async function calculer(id, fichiers, parametres) {
+  seance?.free();
+  seance = new Seance();
+  const total = Object.values(fichiers).reduce((s, f) => s + f.size, 0);
+  let lus = 0;
+  const debut = performance.now();
+  for (const [role, fichier] of Object.entries(fichiers)) {
+    seance.preparer(role, fichier.size);
+    for (let position = 0; position < fichier.size; position += MORCEAU) {
+      const morceau = new Uint8Array(await fichier.slice(position, position + MORCEAU).arrayBuffer());
+      seance.ajouter(role, morceau);
+      lus += morceau.length;
+      postMessage({ id, progres: { etape: 'lecture', role, lus, total } });
+    }
+  }
+  const lu = performance.now();
+  postMessage({ id, progres: { etape: 'calcul', lus, total } });
+  const resultat = seance.calculer(parametres);
+  resultat.durees = { lecture_ms: lu - debut, calcul_ms: performance.now() - lu };
+  return resultat;
+}
+
+function octetsDe(tableau) {
+  // Copie exacte dans un ArrayBuffer transférable (le tableau vient de la mémoire du module).
+  return { valeur: tableau.buffer, transfert: [tableau.buffer] };
+}
+
+self.onmessage = async (evenement) => {
+  const { id, type, ...d } = evenement.data;
+  try {
+    await pret;
+    let reponse;
+    switch (type) {
+      case 'version': reponse = { valeur: version() }; break;
+      case 'reconnaitre': reponse = { valeur: reconnaitre(new Uint8Array(d.debut)) ?? null }; break;
+      case 'modele': reponse = { valeur: modele(d.role) }; break;
+      case 'calculer': reponse = { valeur: await calculer(id, d.fichiers, d.parametres) }; break;
+      case 'diagnostics': reponse = { valeur: exiger().diagnostics(d.filtre) }; break;
+      case 'ligne': reponse = { valeur: exiger().ligne(d.fichier, d.numero) }; break;
+      case 'detail': reponse = { valeur: exiger().detail(d.cible) }; break;
+      case 'classeur': reponse = octetsDe(exiger().classeur()); break;
+      case 'csv': reponse = octetsDe(exiger().csv(d.table)); break;
+      case 'json': reponse = { valeur: exiger().json() }; break;
+      default: throw new Error(`demande inconnue : ${type}`);
+    }
+    postMessage({ id, ok: true, valeur: reponse.valeur }, reponse.transfert ?? []);
+  } catch (erreur) {
+    postMessage({ id, ok: false, erreur: String(erreur?.message ?? erreur) });
+  }
+};
