@@ -6,11 +6,13 @@
 //! financer). Everything downstream works on postings, whose number is bounded by the chart of
 //! accounts × objects, not by the number of lines.
 
+use std::io::{self, Read, Seek, SeekFrom};
+
 use rustc_hash::FxHashMap;
 
 use super::fec::{self, FecChecks};
 use super::source::Recognised;
-use super::table::{ColumnDef, Row, Table, normalise_header};
+use super::table::{ColumnDef, MAX_INPUT_BYTES, Row, Table, normalise_header, too_large};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, InputFile};
 use crate::money::{Amount, MAX_LEDGER_LINES, euros, french};
@@ -188,87 +190,97 @@ impl Period {
     }
 }
 
+/// A ledger read: the ledger and its findings, or why it could not be read at all.
+pub type LedgerRead = Result<(Ledger, Vec<Diagnostic>), Diagnostic>;
+
+/// Pieces in which [`Ledger::read_from`] reads a file.
+pub const CHUNK: usize = 1 << 20;
+
 impl Ledger {
     /// Reads a canonical ledger. `Err` only when the file cannot be read at all.
-    pub fn read(bytes: &[u8], period: Period) -> Result<(Ledger, Vec<Diagnostic>), Diagnostic> {
+    pub fn read(bytes: &[u8], period: Period) -> LedgerRead {
         // Opened leniently: a FEC without its analytic column gets its own explanation.
         let mut table = Table::open_lenient(bytes, InputFile::GrandLivre, COLUMNS)?;
-        let is_fec = fec::is_fec(&table);
-        let missing = table.missing(COLUMNS);
-        if !missing.is_empty() {
-            return Err(if is_fec && missing == ["objet"] { fec::missing_object(&table) } else { table.missing_columns(&missing, COLUMNS) });
-        }
-        let mut recognised = table.recognised.clone();
-        if is_fec {
-            recognised.format = "FEC".to_owned();
-        }
-        let signed = table.has(MONTANT);
-        let has_date_column = table.has(DATE);
-        if !(signed || table.has(DEBIT) || table.has(CREDIT)) {
-            return Err(Diagnostic::new(
-                Code::F002,
-                InputFile::GrandLivre,
-                format!(
-                    "aucune colonne de montant : ni « debit »/« credit », ni « montant » ; colonnes trouvées : {}",
-                    table.header.join(", ")
-                ),
-            )
-            .at_line(table.header_line)
-            .hint("Ajoutez les colonnes debit et credit, ou une colonne montant signée (débit positif)."));
-        }
-        let mut reader = LedgerReader {
-            ledger: Ledger {
-                objects: Interner::with_empty(),
-                accounts: Interner::with_empty(),
-                certifications: Interner::with_empty(),
-                financers: Interner::with_empty(),
-                object_lines: vec![ObjectLines::default()],
-                ..Ledger::default()
-            },
-            known: FxHashMap::default(),
-            key: Vec::with_capacity(64),
-            account_nature: vec![None],
-            financer_known: vec![true],
-            fec: is_fec.then(|| FecChecks::new(&table)),
-            period,
-            signed,
-        };
-        let mut diagnostics = Vec::new();
-        if let (Some(from), Some(to)) = (period.from, period.to) {
-            if from > to {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::H005,
-                        InputFile::Parametres,
-                        format!("période du {} au {} : le début est après la fin ; aucune ligne datée ne peut y entrer", from.french(), to.french()),
-                    )
-                        .hint("Inversez les deux dates de la période."),
-                );
-            }
-        }
-        let mut too_many = false;
-        table.for_each_row(&mut diagnostics, |row, diags| {
-            if reader.ledger.lines_read as usize >= MAX_LEDGER_LINES {
-                too_many = true;
-                return;
-            }
-            reader.line(&row, diags);
-        });
-        if too_many {
-            diagnostics.push(Diagnostic::new(
-                Code::F001,
-                InputFile::GrandLivre,
-                format!("plus de {MAX_LEDGER_LINES} lignes : la suite du fichier n'a pas été lue"),
-            ));
-        }
-        if let Some(checks) = reader.fec.take() {
-            checks.finish(&mut diagnostics);
-        }
-        let mut ledger = reader.ledger;
-        ledger.recognised = Some(recognised);
-        summarise(&ledger, period, has_date_column, &mut diagnostics);
-        Ok((ledger, diagnostics))
+        let (mut reader, mut diagnostics) = LedgerReader::new(&table, period)?;
+        table.for_each_row(&mut diagnostics, |row, diags| reader.row(&row, diags));
+        Ok(reader.finish(&table, diagnostics))
     }
+
+    /// Reads a ledger from a file in pieces of [`CHUNK`] bytes, without holding it whole: the
+    /// same ledger and findings as [`Ledger::read`] on its bytes. A file that is not UTF-8 CSV
+    /// (workbook, UTF-16, Windows-1252…) is read whole, from its start again.
+    pub fn read_from<R: Read + Seek>(source: R, period: Period) -> io::Result<LedgerRead> {
+        Ledger::read_in_pieces(source, period, CHUNK)
+    }
+
+    /// [`Ledger::read_from`] with pieces of `chunk` bytes (the tests cut files very small).
+    pub fn read_in_pieces<R: Read + Seek>(mut source: R, period: Period, chunk: usize) -> io::Result<LedgerRead> {
+        let len = source.seek(SeekFrom::End(0))?;
+        source.seek(SeekFrom::Start(0))?;
+        if len > MAX_INPUT_BYTES {
+            return Ok(Err(too_large(len, InputFile::GrandLivre)));
+        }
+        let mut piece = vec![0; chunk.max(1)];
+        // The head: until the header line is whole (or the file ends; or it is absurdly long,
+        // and the whole file is read as it would be anyway).
+        let mut head = Vec::new();
+        let mut at_end;
+        let opened = loop {
+            let n = read_some(&mut source, &mut piece)?;
+            head.extend_from_slice(&piece[..n]);
+            at_end = n == 0;
+            if let Some(opened) = Table::open_head(&head, at_end, InputFile::GrandLivre, COLUMNS) {
+                break Some(opened);
+            }
+            if at_end || head.len() > 16 * CHUNK {
+                break None;
+            }
+        };
+        let Some((mut table, used)) = opened else {
+            return whole(source, period);
+        };
+        let (mut reader, mut diagnostics) = match LedgerReader::new(&table, period) {
+            Ok(started) => started,
+            Err(d) => return Ok(Err(d)),
+        };
+        if !table.feed(&head[used..], &mut diagnostics, |row, diags| reader.row(&row, diags)) {
+            return whole(source, period);
+        }
+        drop(head);
+        while !at_end {
+            let n = read_some(&mut source, &mut piece)?;
+            at_end = n == 0;
+            if !table.feed(&piece[..n], &mut diagnostics, |row, diags| reader.row(&row, diags)) {
+                return whole(source, period);
+            }
+        }
+        if !table.finish(&mut diagnostics, |row, diags| reader.row(&row, diags)) {
+            return whole(source, period);
+        }
+        Ok(Ok(reader.finish(&table, diagnostics)))
+    }
+}
+
+/// Fills `buffer` as far as the source allows (0: the end of the file).
+fn read_some(source: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match source.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// The file read whole from its start, for what cannot be read in pieces.
+fn whole(mut source: impl Read + Seek, period: Period) -> io::Result<LedgerRead> {
+    source.seek(SeekFrom::Start(0))?;
+    let mut bytes = Vec::new();
+    source.read_to_end(&mut bytes)?;
+    Ok(Ledger::read(&bytes, period))
 }
 
 /// What the reader knows of the cells (account, object, certification, financer) of a line
@@ -292,9 +304,95 @@ struct LedgerReader {
     fec: Option<FecChecks>,
     period: Period,
     signed: bool,
+    /// Rows beyond the most a ledger may have were left unread.
+    too_many: bool,
 }
 
 impl LedgerReader {
+    /// The reader of a ledger whose header is read: `Err` when a column it needs is missing;
+    /// the findings of the parameters (`H005`).
+    fn new(table: &Table<'_>, period: Period) -> Result<(LedgerReader, Vec<Diagnostic>), Diagnostic> {
+        let is_fec = fec::is_fec(table);
+        let missing = table.missing(COLUMNS);
+        if !missing.is_empty() {
+            return Err(if is_fec && missing == ["objet"] { fec::missing_object(table) } else { table.missing_columns(&missing, COLUMNS) });
+        }
+        let signed = table.has(MONTANT);
+        if !(signed || table.has(DEBIT) || table.has(CREDIT)) {
+            return Err(Diagnostic::new(
+                Code::F002,
+                InputFile::GrandLivre,
+                format!(
+                    "aucune colonne de montant : ni « debit »/« credit », ni « montant » ; colonnes trouvées : {}",
+                    table.header.join(", ")
+                ),
+            )
+            .at_line(table.header_line)
+            .hint("Ajoutez les colonnes debit et credit, ou une colonne montant signée (débit positif)."));
+        }
+        let reader = LedgerReader {
+            ledger: Ledger {
+                objects: Interner::with_empty(),
+                accounts: Interner::with_empty(),
+                certifications: Interner::with_empty(),
+                financers: Interner::with_empty(),
+                object_lines: vec![ObjectLines::default()],
+                ..Ledger::default()
+            },
+            known: FxHashMap::default(),
+            key: Vec::with_capacity(64),
+            account_nature: vec![None],
+            financer_known: vec![true],
+            fec: is_fec.then(|| FecChecks::new(table)),
+            period,
+            signed,
+            too_many: false,
+        };
+        let mut diagnostics = Vec::new();
+        if let (Some(from), Some(to)) = (period.from, period.to) {
+            if from > to {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::H005,
+                        InputFile::Parametres,
+                        format!("période du {} au {} : le début est après la fin ; aucune ligne datée ne peut y entrer", from.french(), to.french()),
+                    )
+                        .hint("Inversez les deux dates de la période."),
+                );
+            }
+        }
+        Ok((reader, diagnostics))
+    }
+
+    /// One row of the file (none after the most a ledger may have).
+    fn row(&mut self, row: &Row<'_>, diags: &mut Vec<Diagnostic>) {
+        if self.ledger.lines_read as usize >= MAX_LEDGER_LINES {
+            self.too_many = true;
+            return;
+        }
+        self.line(row, diags);
+    }
+
+    /// The ledger once every row is read, with the once-per-file findings.
+    fn finish(mut self, table: &Table<'_>, mut diagnostics: Vec<Diagnostic>) -> (Ledger, Vec<Diagnostic>) {
+        if self.too_many {
+            diagnostics.push(Diagnostic::new(
+                Code::F001,
+                InputFile::GrandLivre,
+                format!("plus de {MAX_LEDGER_LINES} lignes : la suite du fichier n'a pas été lue"),
+            ));
+        }
+        let mut recognised = table.recognised.clone();
+        if let Some(checks) = self.fec.take() {
+            recognised.format = "FEC".to_owned();
+            checks.finish(&mut diagnostics);
+        }
+        let mut ledger = self.ledger;
+        ledger.recognised = Some(recognised);
+        summarise(&ledger, self.period, table.has(DATE), &mut diagnostics);
+        (ledger, diagnostics)
+    }
+
     fn line(&mut self, row: &Row<'_>, diags: &mut Vec<Diagnostic>) {
         let ledger = &mut self.ledger;
         ledger.lines_read += 1;

@@ -45,6 +45,9 @@ impl<'r> Record<'r> {
     }
 }
 
+/// The header's cells and line.
+pub type Header = (Vec<Vec<u8>>, u32);
+
 /// Counts of the work done, for the tests that prove reading linear (never read for timing).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Work {
@@ -112,7 +115,7 @@ impl Splitter {
     /// Reads the first record (the header) of `text` with `csv_core`, as the `csv` crate does;
     /// returns its cells and line, and the bytes it used. `None` when the text has no record,
     /// or (without `eof`) when the record goes on past the end of `text`.
-    pub fn header(&mut self, text: &[u8], eof: bool) -> (Option<(Vec<Vec<u8>>, u32)>, usize) {
+    pub fn header(&mut self, text: &[u8], eof: bool) -> (Option<Header>, usize) {
         self.started = true;
         self.work.bytes += text.len() as u64;
         let mut header = None;

@@ -97,6 +97,11 @@ pub fn decode<'a>(bytes: &'a [u8], file: InputFile, sheet_name: &str) -> Result<
     Ok(Decoded { recognised: Recognised { format: "CSV".into(), encoding, separator, sheet: None }, text, findings })
 }
 
+/// Whether `decode` would refuse these first bytes of a file as binary.
+pub fn looks_binary(head: &[u8]) -> bool {
+    binary_kind(head).is_some()
+}
+
 /// Names binary files that are not tables: what the first bytes say, or NUL bytes.
 fn binary_kind(bytes: &[u8]) -> Option<String> {
     let signatures: [(&[u8], &str); 6] = [
