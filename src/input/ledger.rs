@@ -10,6 +10,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use rustc_hash::FxHashMap;
 
+use super::cells::CellTable;
 use super::fec::{self, FecChecks};
 use super::source::Recognised;
 use super::table::{ColumnDef, MAX_INPUT_BYTES, Row, Table, normalise_header, too_large};
@@ -293,11 +294,10 @@ struct Known {
 
 struct LedgerReader {
     ledger: Ledger,
-    /// By the bytes of the four cells (joined by 0xFF, a byte UTF-8 text never has): a line whose
-    /// cells were seen before costs one hash lookup, not four, and no interning. Same bytes, same
-    /// interned ids: the map stands for the (object, account, certification, financer) index.
-    known: FxHashMap<Box<[u8]>, Known>,
-    key: Vec<u8>,
+    /// By the four cells: a line whose cells were seen before costs one hash lookup, not four,
+    /// and no interning. Same bytes, same interned ids: the table stands for the (object,
+    /// account, certification, financer) index of the postings.
+    known: CellTable<Known>,
     /// Nature of each interned account; `None` out of scope.
     account_nature: Vec<Option<Nature>>,
     financer_known: Vec<bool>,
@@ -339,8 +339,7 @@ impl LedgerReader {
                 object_lines: vec![ObjectLines::default()],
                 ..Ledger::default()
             },
-            known: FxHashMap::default(),
-            key: Vec::with_capacity(64),
+            known: CellTable::default(),
             account_nature: vec![None],
             financer_known: vec![true],
             fec: is_fec.then(|| FecChecks::new(table)),
@@ -448,15 +447,8 @@ impl LedgerReader {
         let object_bytes = row.raw(OBJET).unwrap_or_default();
         let certification_bytes = row.raw(CERTIFICATION).unwrap_or_default();
         let financer_bytes = row.raw(FINANCEUR).unwrap_or_default();
-        // The key: the four cells joined by 0xFF.
-        self.key.clear();
-        for (i, cell) in [account_bytes, object_bytes, certification_bytes, financer_bytes].into_iter().enumerate() {
-            if i > 0 {
-                self.key.push(0xFF);
-            }
-            self.key.extend_from_slice(cell);
-        }
-        let known = self.known.get(self.key.as_slice()).copied();
+        let cells = [account_bytes, object_bytes, certification_bytes, financer_bytes];
+        let known = self.known.get(&cells).copied();
         let account = match known {
             Some(k) => k.account,
             None => {
@@ -470,7 +462,7 @@ impl LedgerReader {
         let Some(nature) = self.account_nature[account as usize] else {
             ledger.out_of_scope.add(row, net);
             if known.is_none() {
-                self.known.insert(self.key.as_slice().into(), Known { account, posting: None });
+                self.known.insert(&cells, Known { account, posting: None });
             }
             return;
         };
@@ -479,7 +471,7 @@ impl LedgerReader {
                 Some(d) if !self.period.contains(d) => {
                     ledger.outside_period.add(row, net);
                     if known.is_none() {
-                        self.known.insert(self.key.as_slice().into(), Known { account, posting: None });
+                        self.known.insert(&cells, Known { account, posting: None });
                     }
                     return;
                 }
@@ -540,11 +532,9 @@ impl LedgerReader {
             first_line: row.line(),
         });
         let posting = Some((ledger.postings.len() - 1) as u32);
-        match self.known.get_mut(self.key.as_slice()) {
+        match self.known.get_mut(&cells) {
             Some(k) => k.posting = posting,
-            None => {
-                self.known.insert(self.key.as_slice().into(), Known { account, posting });
-            }
+            None => self.known.insert(&cells, Known { account, posting }),
         }
     }
 }
