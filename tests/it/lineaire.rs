@@ -92,3 +92,36 @@ fn twice_the_region_is_twice_the_work() {
         }
     }
 }
+
+// The examples' generator again (`exemple` includes it inside its own example, privately).
+#[allow(clippy::duplicate_mod)]
+#[path = "../../examples/commun/alea.rs"]
+mod alea;
+#[path = "../../examples/commun/region.rs"]
+#[allow(dead_code)]
+mod region;
+
+/// The benchmark's generator (`examples/generer`): the same bytes every time, and a region that
+/// has what it claims — unmapped objects, out-of-scope lines, the antenna's premises pools partly
+/// unallocated (`R002`), its vehicle pool falling back to ETP (`R003`) — with the control
+/// identity holding.
+#[test]
+fn the_benchmark_region_is_deterministic_and_realistic() {
+    let generate = |lines| {
+        let region = region::Region::new();
+        let mut ledger = Vec::new();
+        region.ledger(lines, &mut ledger).unwrap();
+        (ledger, region.mapping, region.drivers)
+    };
+    let (ledger, mapping, drivers) = generate(20_000);
+    assert_eq!(generate(20_000), (ledger.clone(), mapping.clone(), drivers.clone()));
+    assert!(region::Region::new().objects() > 1_900);
+    let (computation, diagnostics) = compute(Inputs { ledger: &ledger, mapping: &mapping, drivers: &drivers }, Options::default());
+    let control = computation.expect("readable").allocation.control;
+    assert!(control.balances());
+    assert!(!control.charges_unallocated.is_zero() && !control.charges_unmapped.is_zero(), "{control:?}");
+    let codes: std::collections::BTreeSet<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+    for code in ["H001", "M001", "R002", "R003"] {
+        assert!(codes.contains(code), "{code} missing: {codes:?}");
+    }
+}
