@@ -28,14 +28,16 @@ impl Date {
     /// [`Date::parse`] on bytes, with a fast path for `AAAAMMJJ` and `JJ/MM/AAAA`, the shapes of
     /// nearly every ledger line.
     pub fn parse_bytes(bytes: &[u8]) -> Option<Date> {
-        let digit = |i: usize| bytes.get(i).filter(|b| b.is_ascii_digit()).map(|b| u32::from(b - b'0'));
-        let number = |from: usize, len: usize| (from..from + len).try_fold(0u32, |n, i| Some(n * 10 + digit(i)?));
-        match (bytes.len(), bytes.get(2), bytes.get(5)) {
-            (8, _, _) if bytes.iter().all(u8::is_ascii_digit) => {
-                return Date::new(number(0, 4)? as i32, number(4, 2)? as u8, number(6, 2)? as u8);
+        // Straight-line digits: this runs once per ledger line.
+        let n = |digits: &[u8]| digits.iter().try_fold(0u32, |n, &b| (b.wrapping_sub(b'0') < 10).then(|| n * 10 + u32::from(b - b'0')));
+        match *bytes {
+            [y0, y1, y2, y3, m0, m1, d0, d1] => {
+                if let (Some(y), Some(m), Some(d)) = (n(&[y0, y1, y2, y3]), n(&[m0, m1]), n(&[d0, d1])) {
+                    return Date::new(y as i32, m as u8, d as u8);
+                }
             }
-            (10, Some(b'/'), Some(b'/')) => {
-                return Date::new(number(6, 4)? as i32, number(3, 2)? as u8, number(0, 2)? as u8);
+            [d0, d1, b'/', m0, m1, b'/', y0, y1, y2, y3] => {
+                return Date::new(n(&[y0, y1, y2, y3])? as i32, n(&[m0, m1])? as u8, n(&[d0, d1])? as u8);
             }
             _ => {}
         }

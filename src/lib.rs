@@ -32,7 +32,7 @@ pub mod wasm;
 
 use crate::allocate::Allocation;
 use crate::diagnostic::Diagnostic;
-use crate::input::ledger::Period;
+use crate::input::ledger::{LedgerRead, Period};
 use crate::input::{Drivers, Ledger, Mappings};
 
 /// The three inputs of a computation, as bytes (CLI: files; page: dropped files).
@@ -67,7 +67,13 @@ impl Outcome {
 
 /// Reads, validates and allocates.
 pub fn run(inputs: Inputs<'_>, options: Options) -> Outcome {
-    let (computation, diagnostics) = compute(inputs, options);
+    run_read(Ledger::read(inputs.ledger, options.period), inputs.mapping, inputs.drivers)
+}
+
+/// [`run`] with the ledger already read: by [`Ledger::read_from`], in pieces, for a host that
+/// reads it from a file (the CLI).
+pub fn run_read(ledger: LedgerRead, mapping: &[u8], drivers: &[u8]) -> Outcome {
+    let (computation, diagnostics) = compute_read(ledger, mapping, drivers);
     Outcome { allocation: computation.map(|c| c.allocation), diagnostics }
 }
 
@@ -83,10 +89,15 @@ pub struct Computation {
 
 /// Reads, validates and allocates, keeping the inputs; the findings sorted.
 pub fn compute(inputs: Inputs<'_>, options: Options) -> (Option<Computation>, Vec<Diagnostic>) {
+    compute_read(Ledger::read(inputs.ledger, options.period), inputs.mapping, inputs.drivers)
+}
+
+/// [`compute`] with the ledger already read (see [`run_read`]).
+pub fn compute_read(ledger: LedgerRead, mapping: &[u8], drivers: &[u8]) -> (Option<Computation>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let ledger: Option<Ledger> = keep(Ledger::read(inputs.ledger, options.period), &mut diagnostics);
-    let mappings: Option<Mappings> = keep(Mappings::read(inputs.mapping), &mut diagnostics);
-    let drivers: Option<Drivers> = keep(Drivers::read(inputs.drivers), &mut diagnostics);
+    let ledger: Option<Ledger> = keep(ledger, &mut diagnostics);
+    let mappings: Option<Mappings> = keep(Mappings::read(mapping), &mut diagnostics);
+    let drivers: Option<Drivers> = keep(Drivers::read(drivers), &mut diagnostics);
     let computation = match (ledger, mappings, drivers) {
         (Some(ledger), Some(mappings), Some(drivers)) => {
             let allocation = allocate::allocate(&ledger, &mappings, &drivers, &mut diagnostics);

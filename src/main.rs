@@ -15,7 +15,9 @@ use cma_analytique::preprojet::{self, Identity, PreProjectOptions, export};
 use cma_analytique::rent::{RentInput, Valuation};
 use cma_analytique::report::{DiagnosticsDocument, Document, diagnostic_rows, diagnostics_text};
 use cma_analytique::revue::{self, RegionFile, ReviewOptions};
-use cma_analytique::{Inputs, Options, run};
+use cma_analytique::input::Ledger;
+use cma_analytique::input::ledger::LedgerRead;
+use cma_analytique::{Options, run_read};
 
 #[derive(Parser)]
 #[command(name = "cma-analytique", version, about = "Comptabilité analytique des CMA : répartition et contrôle selon la norme de 2024")]
@@ -223,12 +225,9 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), ExitCode> {
     })
 }
 
-fn read(path: &Path, file: InputFile, unreadable: &mut Vec<Diagnostic>) -> Vec<u8> {
+fn read(path: &Path, file: InputFile, unreadable_files: &mut Vec<Diagnostic>) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| {
-        unreadable.push(
-            Diagnostic::new(Code::F001, file, format!("impossible de lire « {} » : {e}", path.display()))
-                .hint("Vérifiez le chemin du fichier et les droits de lecture."),
-        );
+        unreadable_files.push(unreadable(path, file, &e));
         Vec::new()
     })
 }
@@ -257,21 +256,33 @@ fn write_templates(folder: &Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The three inputs' bytes, with the diagnostics of those that could not be read.
+/// The three inputs: the mapping's and the drivers' bytes, the ledger's file (read in pieces
+/// by the core), with the diagnostics of those that could not be read.
 struct Read {
-    ledger: Vec<u8>,
+    ledger: Option<(std::fs::File, PathBuf)>,
     mapping: Vec<u8>,
     drivers: Vec<u8>,
     unreadable: Vec<Diagnostic>,
 }
 
+fn unreadable(path: &Path, file: InputFile, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(Code::F001, file, format!("impossible de lire « {} » : {e}", path.display()))
+        .hint("Vérifiez le chemin du fichier et les droits de lecture.")
+}
+
 impl Files {
     fn read(&self) -> Read {
-        let mut unreadable = Vec::new();
-        let ledger = read(&self.ledger, InputFile::GrandLivre, &mut unreadable);
-        let mapping = read(&self.mapping, InputFile::Correspondance, &mut unreadable);
-        let drivers = read(&self.drivers, InputFile::Inducteurs, &mut unreadable);
-        Read { ledger, mapping, drivers, unreadable }
+        let mut unreadable_files = Vec::new();
+        let ledger = match std::fs::File::open(&self.ledger) {
+            Ok(file) => Some((file, self.ledger.clone())),
+            Err(e) => {
+                unreadable_files.push(unreadable(&self.ledger, InputFile::GrandLivre, &e));
+                None
+            }
+        };
+        let mapping = read(&self.mapping, InputFile::Correspondance, &mut unreadable_files);
+        let drivers = read(&self.drivers, InputFile::Inducteurs, &mut unreadable_files);
+        Read { ledger, mapping, drivers, unreadable: unreadable_files }
     }
 
     fn options(&self) -> Options {
@@ -280,8 +291,18 @@ impl Files {
 }
 
 impl Read {
-    fn inputs(&self) -> Inputs<'_> {
-        Inputs { ledger: &self.ledger, mapping: &self.mapping, drivers: &self.drivers }
+    /// The ledger read from its file in pieces of 1 Mio (a file that is not UTF-8 CSV is read
+    /// whole): its peak memory is the postings', not the file's. A read error joins the
+    /// unreadable files.
+    fn ledger(&mut self, period: Period) -> Option<LedgerRead> {
+        let (file, path) = self.ledger.take()?;
+        match Ledger::read_from(file, period) {
+            Ok(read) => Some(read),
+            Err(e) => {
+                self.unreadable.push(unreadable(&path, InputFile::GrandLivre, &e));
+                None
+            }
+        }
     }
 }
 
@@ -325,7 +346,12 @@ fn preproject(args: &PreProjectArgs) -> Result<ExitCode, ExitCode> {
         },
         titles: titles.as_deref(),
     };
-    let outcome = preprojet::run(read_files.inputs(), files.options(), &options);
+    let Some(ledger) = read_files.ledger(files.options().period) else {
+        let rows = diagnostic_rows(&read_files.unreadable);
+        print(if files.json { serde_json::to_string_pretty(&DiagnosticsDocument { diagnostics: rows }) } else { Ok(diagnostics_text(&rows)) })?;
+        return Ok(ExitCode::from(2));
+    };
+    let outcome = preprojet::run_read(ledger, &read_files.mapping, &read_files.drivers, &options);
     let Some(doc) = outcome.document else {
         let rows = diagnostic_rows(&outcome.diagnostics);
         print(if files.json { serde_json::to_string_pretty(&DiagnosticsDocument { diagnostics: rows }) } else { Ok(diagnostics_text(&rows)) })?;
@@ -396,11 +422,11 @@ fn rent(args: &RentArgs) -> Result<ExitCode, ExitCode> {
 }
 
 fn allocate(files: &Files, full: bool) -> Result<ExitCode, ExitCode> {
-    let read_files = files.read();
-    let outcome = if read_files.unreadable.is_empty() {
-        run(read_files.inputs(), files.options())
-    } else {
-        cma_analytique::Outcome { allocation: None, diagnostics: read_files.unreadable }
+    let mut read_files = files.read();
+    let ledger = if read_files.unreadable.is_empty() { read_files.ledger(files.options().period) } else { None };
+    let outcome = match ledger {
+        Some(ledger) if read_files.unreadable.is_empty() => run_read(ledger, &read_files.mapping, &read_files.drivers),
+        _ => cma_analytique::Outcome { allocation: None, diagnostics: read_files.unreadable },
     };
     let document = match (&outcome.allocation, full) {
         (Some(allocation), true) => Some(Document::new(allocation, &outcome.diagnostics)),

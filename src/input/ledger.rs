@@ -6,11 +6,13 @@
 //! financer). Everything downstream works on postings, whose number is bounded by the chart of
 //! accounts × objects, not by the number of lines.
 
+use std::io::{self, Read, Seek, SeekFrom};
+
 use rustc_hash::FxHashMap;
 
 use super::fec::{self, FecChecks};
 use super::source::Recognised;
-use super::table::{ColumnDef, Row, Table, normalise_header};
+use super::table::{ColumnDef, MAX_INPUT_BYTES, Row, Table, normalise_header, too_large};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, InputFile};
 use crate::money::{Amount, MAX_LEDGER_LINES, euros, french};
@@ -188,22 +190,134 @@ impl Period {
     }
 }
 
+/// A ledger read: the ledger and its findings, or why it could not be read at all.
+pub type LedgerRead = Result<(Ledger, Vec<Diagnostic>), Diagnostic>;
+
+/// Pieces in which [`Ledger::read_from`] reads a file.
+pub const CHUNK: usize = 1 << 20;
+
 impl Ledger {
     /// Reads a canonical ledger. `Err` only when the file cannot be read at all.
-    pub fn read(bytes: &[u8], period: Period) -> Result<(Ledger, Vec<Diagnostic>), Diagnostic> {
+    pub fn read(bytes: &[u8], period: Period) -> LedgerRead {
         // Opened leniently: a FEC without its analytic column gets its own explanation.
         let mut table = Table::open_lenient(bytes, InputFile::GrandLivre, COLUMNS)?;
-        let is_fec = fec::is_fec(&table);
+        let (mut reader, mut diagnostics) = LedgerReader::new(&table, period)?;
+        table.for_each_row(&mut diagnostics, |row, diags| reader.row(&row, diags));
+        Ok(reader.finish(&table, diagnostics))
+    }
+
+    /// Reads a ledger from a file in pieces of [`CHUNK`] bytes, without holding it whole: the
+    /// same ledger and findings as [`Ledger::read`] on its bytes. A file that is not UTF-8 CSV
+    /// (workbook, UTF-16, Windows-1252…) is read whole, from its start again.
+    pub fn read_from<R: Read + Seek>(source: R, period: Period) -> io::Result<LedgerRead> {
+        Ledger::read_in_pieces(source, period, CHUNK)
+    }
+
+    /// [`Ledger::read_from`] with pieces of `chunk` bytes (the tests cut files very small).
+    pub fn read_in_pieces<R: Read + Seek>(mut source: R, period: Period, chunk: usize) -> io::Result<LedgerRead> {
+        let len = source.seek(SeekFrom::End(0))?;
+        source.seek(SeekFrom::Start(0))?;
+        if len > MAX_INPUT_BYTES {
+            return Ok(Err(too_large(len, InputFile::GrandLivre)));
+        }
+        let mut piece = vec![0; chunk.max(1)];
+        // The head: until the header line is whole (or the file ends; or it is absurdly long,
+        // and the whole file is read as it would be anyway).
+        let mut head = Vec::new();
+        let mut at_end;
+        let opened = loop {
+            let n = read_some(&mut source, &mut piece)?;
+            head.extend_from_slice(&piece[..n]);
+            at_end = n == 0;
+            if let Some(opened) = Table::open_head(&head, at_end, InputFile::GrandLivre, COLUMNS) {
+                break Some(opened);
+            }
+            if at_end || head.len() > 16 * CHUNK {
+                break None;
+            }
+        };
+        let Some((mut table, used)) = opened else {
+            return whole(source, period);
+        };
+        let (mut reader, mut diagnostics) = match LedgerReader::new(&table, period) {
+            Ok(started) => started,
+            Err(d) => return Ok(Err(d)),
+        };
+        if !table.feed(&head[used..], &mut diagnostics, |row, diags| reader.row(&row, diags)) {
+            return whole(source, period);
+        }
+        drop(head);
+        while !at_end {
+            let n = read_some(&mut source, &mut piece)?;
+            at_end = n == 0;
+            if !table.feed(&piece[..n], &mut diagnostics, |row, diags| reader.row(&row, diags)) {
+                return whole(source, period);
+            }
+        }
+        if !table.finish(&mut diagnostics, |row, diags| reader.row(&row, diags)) {
+            return whole(source, period);
+        }
+        Ok(Ok(reader.finish(&table, diagnostics)))
+    }
+}
+
+/// Fills `buffer` as far as the source allows (0: the end of the file).
+fn read_some(source: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match source.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// The file read whole from its start, for what cannot be read in pieces.
+fn whole(mut source: impl Read + Seek, period: Period) -> io::Result<LedgerRead> {
+    source.seek(SeekFrom::Start(0))?;
+    let mut bytes = Vec::new();
+    source.read_to_end(&mut bytes)?;
+    Ok(Ledger::read(&bytes, period))
+}
+
+/// What the reader knows of the cells (account, object, certification, financer) of a line
+/// already seen: its account, and its posting once a line of them has been used.
+#[derive(Clone, Copy)]
+struct Known {
+    account: u32,
+    posting: Option<u32>,
+}
+
+struct LedgerReader {
+    ledger: Ledger,
+    /// By the bytes of the four cells (joined by 0xFF, a byte UTF-8 text never has): a line whose
+    /// cells were seen before costs one hash lookup, not four, and no interning. Same bytes, same
+    /// interned ids: the map stands for the (object, account, certification, financer) index.
+    known: FxHashMap<Box<[u8]>, Known>,
+    key: Vec<u8>,
+    /// Nature of each interned account; `None` out of scope.
+    account_nature: Vec<Option<Nature>>,
+    financer_known: Vec<bool>,
+    fec: Option<FecChecks>,
+    period: Period,
+    signed: bool,
+    /// Rows beyond the most a ledger may have were left unread.
+    too_many: bool,
+}
+
+impl LedgerReader {
+    /// The reader of a ledger whose header is read: `Err` when a column it needs is missing;
+    /// the findings of the parameters (`H005`).
+    fn new(table: &Table<'_>, period: Period) -> Result<(LedgerReader, Vec<Diagnostic>), Diagnostic> {
+        let is_fec = fec::is_fec(table);
         let missing = table.missing(COLUMNS);
         if !missing.is_empty() {
-            return Err(if is_fec && missing == ["objet"] { fec::missing_object(&table) } else { table.missing_columns(&missing, COLUMNS) });
-        }
-        let mut recognised = table.recognised.clone();
-        if is_fec {
-            recognised.format = "FEC".to_owned();
+            return Err(if is_fec && missing == ["objet"] { fec::missing_object(table) } else { table.missing_columns(&missing, COLUMNS) });
         }
         let signed = table.has(MONTANT);
-        let has_date_column = table.has(DATE);
         if !(signed || table.has(DEBIT) || table.has(CREDIT)) {
             return Err(Diagnostic::new(
                 Code::F002,
@@ -216,7 +330,7 @@ impl Ledger {
             .at_line(table.header_line)
             .hint("Ajoutez les colonnes debit et credit, ou une colonne montant signée (débit positif)."));
         }
-        let mut reader = LedgerReader {
+        let reader = LedgerReader {
             ledger: Ledger {
                 objects: Interner::with_empty(),
                 accounts: Interner::with_empty(),
@@ -225,12 +339,14 @@ impl Ledger {
                 object_lines: vec![ObjectLines::default()],
                 ..Ledger::default()
             },
-            index: FxHashMap::default(),
+            known: FxHashMap::default(),
+            key: Vec::with_capacity(64),
             account_nature: vec![None],
             financer_known: vec![true],
-            fec: is_fec.then(|| FecChecks::new(&table)),
+            fec: is_fec.then(|| FecChecks::new(table)),
             period,
             signed,
+            too_many: false,
         };
         let mut diagnostics = Vec::new();
         if let (Some(from), Some(to)) = (period.from, period.to) {
@@ -245,43 +361,38 @@ impl Ledger {
                 );
             }
         }
-        let mut too_many = false;
-        table.for_each_row(&mut diagnostics, |row, diags| {
-            if reader.ledger.lines_read as usize >= MAX_LEDGER_LINES {
-                too_many = true;
-                return;
-            }
-            reader.line(&row, diags);
-        });
-        if too_many {
+        Ok((reader, diagnostics))
+    }
+
+    /// One row of the file (none after the most a ledger may have).
+    fn row(&mut self, row: &Row<'_>, diags: &mut Vec<Diagnostic>) {
+        if self.ledger.lines_read as usize >= MAX_LEDGER_LINES {
+            self.too_many = true;
+            return;
+        }
+        self.line(row, diags);
+    }
+
+    /// The ledger once every row is read, with the once-per-file findings.
+    fn finish(mut self, table: &Table<'_>, mut diagnostics: Vec<Diagnostic>) -> (Ledger, Vec<Diagnostic>) {
+        if self.too_many {
             diagnostics.push(Diagnostic::new(
                 Code::F001,
                 InputFile::GrandLivre,
                 format!("plus de {MAX_LEDGER_LINES} lignes : la suite du fichier n'a pas été lue"),
             ));
         }
-        if let Some(checks) = reader.fec.take() {
+        let mut recognised = table.recognised.clone();
+        if let Some(checks) = self.fec.take() {
+            recognised.format = "FEC".to_owned();
             checks.finish(&mut diagnostics);
         }
-        let mut ledger = reader.ledger;
+        let mut ledger = self.ledger;
         ledger.recognised = Some(recognised);
-        summarise(&ledger, period, has_date_column, &mut diagnostics);
-        Ok((ledger, diagnostics))
+        summarise(&ledger, self.period, table.has(DATE), &mut diagnostics);
+        (ledger, diagnostics)
     }
-}
 
-struct LedgerReader {
-    ledger: Ledger,
-    index: FxHashMap<(u32, u32, u32, u32), u32>,
-    /// Nature of each interned account; `None` out of scope.
-    account_nature: Vec<Option<Nature>>,
-    financer_known: Vec<bool>,
-    fec: Option<FecChecks>,
-    period: Period,
-    signed: bool,
-}
-
-impl LedgerReader {
     fn line(&mut self, row: &Row<'_>, diags: &mut Vec<Diagnostic>) {
         let ledger = &mut self.ledger;
         ledger.lines_read += 1;
@@ -334,25 +445,62 @@ impl LedgerReader {
             ledger.unreadable.add(row, net);
             return;
         }
-        let account = ledger.accounts.id(account_bytes);
-        if account as usize == self.account_nature.len() {
-            self.account_nature.push(Nature::of_account(ledger.accounts.name(account)));
+        let object_bytes = row.raw(OBJET).unwrap_or_default();
+        let certification_bytes = row.raw(CERTIFICATION).unwrap_or_default();
+        let financer_bytes = row.raw(FINANCEUR).unwrap_or_default();
+        // The key: the four cells joined by 0xFF.
+        self.key.clear();
+        for (i, cell) in [account_bytes, object_bytes, certification_bytes, financer_bytes].into_iter().enumerate() {
+            if i > 0 {
+                self.key.push(0xFF);
+            }
+            self.key.extend_from_slice(cell);
         }
+        let known = self.known.get(self.key.as_slice()).copied();
+        let account = match known {
+            Some(k) => k.account,
+            None => {
+                let account = ledger.accounts.id(account_bytes);
+                if account as usize == self.account_nature.len() {
+                    self.account_nature.push(Nature::of_account(ledger.accounts.name(account)));
+                }
+                account
+            }
+        };
         let Some(nature) = self.account_nature[account as usize] else {
             ledger.out_of_scope.add(row, net);
+            if known.is_none() {
+                self.known.insert(self.key.as_slice().into(), Known { account, posting: None });
+            }
             return;
         };
         if self.period.is_set() {
             match date {
                 Some(d) if !self.period.contains(d) => {
                     ledger.outside_period.add(row, net);
+                    if known.is_none() {
+                        self.known.insert(self.key.as_slice().into(), Known { account, posting: None });
+                    }
                     return;
                 }
                 None => ledger.undated_in_period.add(row, net),
                 Some(_) => {}
             }
         }
-        let object = ledger.objects.id(row.raw(OBJET).unwrap_or_default());
+        let amount = match nature {
+            Nature::Charge => net,
+            Nature::Product => -net,
+        };
+        if let Some(Known { posting: Some(i), .. }) = known {
+            let p = &mut ledger.postings[i as usize];
+            ledger.object_lines[p.object as usize].lines += 1;
+            ledger.lines_used += 1;
+            p.amount += amount;
+            p.lines += 1;
+            return;
+        }
+        // First used line of these cells: intern them, make their posting.
+        let object = ledger.objects.id(object_bytes);
         if object as usize == ledger.object_lines.len() {
             ledger.object_lines.push(ObjectLines { first_line: row.line(), lines: 0 });
         }
@@ -361,14 +509,8 @@ impl LedgerReader {
             lines_of_object.first_line = row.line(); // id 0 (no object) is created before any line
         }
         lines_of_object.lines += 1;
-        let certification = match row.raw(CERTIFICATION) {
-            None | Some(b"") => 0,
-            Some(c) => ledger.certifications.id(c),
-        };
-        let financer = match row.raw(FINANCEUR) {
-            None | Some(b"") => 0,
-            Some(f) => ledger.financers.id(f),
-        };
+        let certification = if certification_bytes.is_empty() { 0 } else { ledger.certifications.id(certification_bytes) };
+        let financer = if financer_bytes.is_empty() { 0 } else { ledger.financers.id(financer_bytes) };
         if financer as usize == self.financer_known.len() {
             let code = ledger.financers.name(financer);
             let known = rulebook().financer(code).is_some();
@@ -386,35 +528,41 @@ impl LedgerReader {
             }
             self.financer_known.push(known);
         }
-        let amount = match nature {
-            Nature::Charge => net,
-            Nature::Product => -net,
-        };
         ledger.lines_used += 1;
-        let key = (object, account, certification, financer);
-        let postings = &mut ledger.postings;
-        let i = *self.index.entry(key).or_insert_with(|| {
-            let line = row.line();
-            postings.push(Posting {
-                object,
-                account,
-                certification,
-                financer,
-                nature,
-                amount: Amount::ZERO,
-                lines: 0,
-                first_line: line,
-            });
-            (postings.len() - 1) as u32
+        ledger.postings.push(Posting {
+            object,
+            account,
+            certification,
+            financer,
+            nature,
+            amount,
+            lines: 1,
+            first_line: row.line(),
         });
-        let p = &mut postings[i as usize];
-        p.amount += amount;
-        p.lines += 1;
+        let posting = Some((ledger.postings.len() - 1) as u32);
+        match self.known.get_mut(self.key.as_slice()) {
+            Some(k) => k.posting = posting,
+            None => {
+                self.known.insert(self.key.as_slice().into(), Known { account, posting });
+            }
+        }
     }
 }
 
 /// Debit − credit of a line, or `None` (with its diagnostic) when it cannot be read.
 fn net_amount(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Option<Amount> {
+    if !signed {
+        // Nearly every line: one of debit and credit, positive, the other empty.
+        let (debit, credit) = (row.raw(DEBIT).unwrap_or_default(), row.raw(CREDIT).unwrap_or_default());
+        let one = match (debit.is_empty(), credit.is_empty()) {
+            (false, true) => Amount::parse_bytes(debit).ok().filter(|d| d.cents() >= 0),
+            (true, false) => Amount::parse_bytes(credit).ok().filter(|c| c.cents() >= 0).map(|c| -c),
+            _ => None,
+        };
+        if one.is_some() {
+            return one;
+        }
+    }
     let read = |role: usize, column: &str, diags: &mut Vec<Diagnostic>| -> Option<Option<Amount>> {
         let bytes = row.raw(role).unwrap_or_default();
         if bytes.is_empty() {

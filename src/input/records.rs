@@ -34,6 +34,7 @@ impl<'r> Record<'r> {
         self.cells.is_empty()
     }
 
+    #[inline(always)]
     pub fn cell(&self, i: usize) -> Option<&'r [u8]> {
         self.cells.get(i).map(|&(s, e)| &self.text[s..e])
     }
@@ -43,6 +44,9 @@ impl<'r> Record<'r> {
         self.cells.iter().flat_map(|&(s, e)| self.text[s..e].iter().copied()).collect()
     }
 }
+
+/// The header's cells and line.
+pub type Header = (Vec<Vec<u8>>, u32);
 
 /// Counts of the work done, for the tests that prove reading linear (never read for timing).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +115,7 @@ impl Splitter {
     /// Reads the first record (the header) of `text` with `csv_core`, as the `csv` crate does;
     /// returns its cells and line, and the bytes it used. `None` when the text has no record,
     /// or (without `eof`) when the record goes on past the end of `text`.
-    pub fn header(&mut self, text: &[u8], eof: bool) -> (Option<(Vec<Vec<u8>>, u32)>, usize) {
+    pub fn header(&mut self, text: &[u8], eof: bool) -> (Option<Header>, usize) {
         self.started = true;
         self.work.bytes += text.len() as u64;
         let mut header = None;
@@ -140,74 +144,43 @@ impl Splitter {
     /// The fast path from `pos`: each line scanned for the separator and `\n`; a line with a
     /// `"` or a lone `\r` is handed to `csv_core`.
     fn plain(&mut self, text: &[u8], mut pos: usize, eof: bool, f: &mut impl FnMut(Record<'_>)) {
+        // The cells out of `self` while the loop runs, so that their pushes stay in registers.
+        let mut cells = std::mem::take(&mut self.cells);
         // The next `"` or `\r`: the lines that end before it are plain.
         let mut special = pos;
         while pos < text.len() {
             if special <= pos && special < text.len() {
                 special = memchr::memchr2(b'"', b'\r', &text[pos..]).map_or(text.len(), |i| pos + i);
             }
-            self.cells.clear();
-            let (newline, last) = self.scan(text, pos);
+            cells.clear();
+            let (newline, last) = scan(self.separator, &mut cells, text, pos);
             let mut end = newline;
             if special < newline {
                 if special + 1 == newline && text[special] == b'\r' {
                     end = special; // CRLF
                     special = newline;
                 } else {
+                    self.cells = cells;
                     pos = self.quoted(text, pos, eof, f);
+                    cells = std::mem::take(&mut self.cells);
                     if self.pending.is_some() {
-                        return;
+                        break;
                     }
                     special = pos;
                     continue;
                 }
             }
             if end > pos {
-                self.cells.push((last, end));
+                cells.push((last, end));
                 self.work.plain += 1;
-                f(Record { text, cells: &self.cells, line: self.newlines + 1, multiline: false });
+                f(Record { text, cells: &cells, line: self.newlines + 1, multiline: false });
             }
             if newline < text.len() {
                 self.newlines += 1;
             }
             pos = newline + 1;
         }
-    }
-
-    /// Pushes the cells of the line at `pos` that end at a separator; returns where the line
-    /// ends (its `\n`, or the end of `text`) and where its last cell starts.
-    #[inline(always)]
-    fn scan(&mut self, text: &[u8], pos: usize) -> (usize, usize) {
-        let separators = u64::from_le_bytes([self.separator; 8]);
-        let newlines = u64::from_le_bytes([b'\n'; 8]);
-        let mut cell = pos;
-        let mut at = pos;
-        while let Some(word) = text.get(at..at + 8) {
-            let word = u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or_default());
-            let newline = equal_bytes(word, newlines);
-            let mut hits = equal_bytes(word, separators) | newline;
-            while hits != 0 {
-                let bit = hits.trailing_zeros();
-                let i = at + (bit / 8) as usize;
-                if (newline >> bit) & 1 != 0 {
-                    return (i, cell);
-                }
-                self.cells.push((cell, i));
-                cell = i + 1;
-                hits &= hits - 1;
-            }
-            at += 8;
-        }
-        for (k, &b) in text[at..].iter().enumerate() {
-            if b == b'\n' {
-                return (at + k, cell);
-            }
-            if b == self.separator {
-                self.cells.push((cell, at + k));
-                cell = at + k + 1;
-            }
-        }
-        (text.len(), cell)
+        self.cells = cells;
     }
 
     /// Starts a record at `pos` with `csv_core`; returns the position after it.
@@ -256,4 +229,33 @@ impl Splitter {
             }
         }
     }
+}
+
+/// Pushes the cells of the line at `pos` that end at a separator; returns where the line
+/// ends (its `\n`, or the end of `text`) and where its last cell starts.
+#[inline(always)]
+fn scan(separator: u8, cells: &mut Vec<(usize, usize)>, text: &[u8], pos: usize) -> (usize, usize) {
+    let newline = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |i| pos + i);
+    let line = &text[pos..newline];
+    let separators = u64::from_le_bytes([separator; 8]);
+    let mut cell = pos;
+    let mut words = line.chunks_exact(8);
+    let mut at = pos;
+    for word in &mut words {
+        let mut hits = equal_bytes(u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or_default()), separators);
+        while hits != 0 {
+            let i = at + (hits.trailing_zeros() / 8) as usize;
+            cells.push((cell, i));
+            cell = i + 1;
+            hits &= hits - 1;
+        }
+        at += 8;
+    }
+    for (k, &b) in words.remainder().iter().enumerate() {
+        if b == separator {
+            cells.push((cell, at + k));
+            cell = at + k + 1;
+        }
+    }
+    (newline, cell)
 }

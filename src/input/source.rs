@@ -88,13 +88,18 @@ pub fn decode<'a>(bytes: &'a [u8], file: InputFile, sheet_name: &str) -> Result<
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut findings = Vec::new();
-    let (text, encoding): (Cow<'a, [u8]>, &'static str) = if std::str::from_utf8(bytes).is_ok() {
+    let (text, encoding): (Cow<'a, [u8]>, &'static str) = if simdutf8::basic::from_utf8(bytes).is_ok() {
         (Cow::Borrowed(bytes), "UTF-8")
     } else {
         decode_single_byte(bytes, file, &mut findings)
     };
     let separator = detect_separator(&text);
     Ok(Decoded { recognised: Recognised { format: "CSV".into(), encoding, separator, sheet: None }, text, findings })
+}
+
+/// Whether `decode` would refuse these first bytes of a file as binary.
+pub fn looks_binary(head: &[u8]) -> bool {
+    binary_kind(head).is_some()
 }
 
 /// Names binary files that are not tables: what the first bytes say, or NUL bytes.

@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 
 use super::records::{Record, Splitter, Work};
+use super::sheet;
 use super::source::{self, Recognised};
 use crate::diagnostic::{Code, Diagnostic, InputFile};
 use crate::rulebook::rulebook;
@@ -44,6 +45,9 @@ pub struct Table<'a> {
     pub header_line: u32,
     /// Cells a row must have: up to the last required column.
     required_width: usize,
+    /// Read in pieces: the bytes given so far (`text` then holds the start of a line cut by the
+    /// end of the last piece).
+    read: u64,
 }
 
 /// A record of the table with its 1-based line number.
@@ -64,7 +68,7 @@ impl<'t> Row<'t> {
     }
 
     /// The bytes of a role's cell, trimmed of spaces (no-break spaces included, as `get`).
-    #[inline]
+    #[inline(always)]
     pub fn raw(&self, role: usize) -> Option<&'t [u8]> {
         let i = self.positions.get(role).copied().flatten()?;
         self.record.cell(i).map(trim)
@@ -96,7 +100,19 @@ impl<'t> Row<'t> {
 
 /// A cell trimmed of white space at both ends, no-break spaces included (exports pad codes with
 /// them), so that « OA » and « OA\u{a0} » are the same object in every file. ASCII fast path.
+#[inline(always)]
 pub fn trim(cell: &[u8]) -> &[u8] {
+    match (cell.first(), cell.last()) {
+        // Nearly every cell: it starts and ends with printable ASCII, nothing to trim.
+        (Some(&a), Some(&b)) if a > b' ' && b > b' ' && a < 0x80 && b < 0x80 => cell,
+        (None, _) => cell,
+        _ => trim_slow(cell),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn trim_slow(cell: &[u8]) -> &[u8] {
     let cell = cell.trim_ascii();
     match (cell.first(), cell.last()) {
         (Some(a), Some(b)) if *a < 0x80 && *b < 0x80 => cell,
@@ -163,16 +179,7 @@ impl<'a> Table<'a> {
     /// caller checks [`Table::missing`] itself (the ledger, to explain a FEC without objects).
     pub fn open_lenient(bytes: &'a [u8], file: InputFile, defs: &[ColumnDef]) -> Result<Table<'a>, Diagnostic> {
         if bytes.len() as u64 > MAX_INPUT_BYTES {
-            return Err(Diagnostic::new(
-                Code::F001,
-                file,
-                format!(
-                    "fichier de {} Mo : au-delà de la limite de {} Mo, il n'est pas lu",
-                    bytes.len() as u64 / (1024 * 1024),
-                    MAX_INPUT_BYTES / (1024 * 1024)
-                ),
-            )
-            .hint("Découpez l'export (par semestre, par site) ou filtrez les comptes hors périmètre avant l'export."));
+            return Err(too_large(bytes.len() as u64, file));
         }
         let decoded = source::decode(bytes, file, file.label())?;
         let recognised = decoded.recognised;
@@ -186,9 +193,24 @@ impl<'a> Table<'a> {
         let Some((header_cells, header_line)) = header_record else {
             return Err(Diagnostic::new(Code::F001, file, "aucune ligne d'en-tête").at_line(1));
         };
+        Ok(Table::with_header(file, recognised, decoded.text, body, splitter, decoded.findings, &header_cells, header_line, defs))
+    }
+
+    /// The table once its header is read: each role's column found, duplicates said (`F010`).
+    #[allow(clippy::too_many_arguments)]
+    fn with_header(
+        file: InputFile,
+        recognised: Recognised,
+        text: Cow<'a, [u8]>,
+        body: usize,
+        splitter: Splitter,
+        mut pending: Vec<Diagnostic>,
+        header_cells: &[Vec<u8>],
+        header_line: u32,
+        defs: &[ColumnDef],
+    ) -> Table<'a> {
         let header: Vec<String> = header_cells.iter().map(|c| String::from_utf8_lossy(c).trim().to_owned()).collect();
         let normalised: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
-        let mut pending = decoded.findings;
         let positions: Vec<Option<usize>> = defs
             .iter()
             .map(|d| {
@@ -221,7 +243,7 @@ impl<'a> Table<'a> {
             .filter_map(|(_, p)| p.map(|i| i + 1))
             .max()
             .unwrap_or(1);
-        Ok(Table { file, recognised, text: decoded.text, body, splitter, pending, positions, header, header_line, required_width })
+        Table { file, recognised, text, body, splitter, pending, positions, header, header_line, required_width, read: 0 }
     }
 
     /// Whether the file has a column for a role.
@@ -246,6 +268,112 @@ impl<'a> Table<'a> {
     pub fn work(&self) -> Work {
         self.splitter.work
     }
+}
+
+/// The bytes at the start of a file where a binary file shows itself (`source::decode`).
+const BINARY_HEAD: u64 = 64 * 1024;
+
+impl Table<'static> {
+    /// Opens a table whose file is read in pieces, from its first bytes `head` (all of them
+    /// when `at_end`). `Ok(None)` when the file must be read whole instead, with
+    /// [`Table::open_lenient`]: a workbook, UTF-16, a file that is not UTF-8 or looks binary,
+    /// or a header not complete in `head`. Otherwise the table and the bytes of `head` used (the
+    /// rest is the first piece to [`Table::feed`]). Same header, same findings as whole.
+    pub fn open_head(head: &[u8], at_end: bool, file: InputFile, defs: &[ColumnDef]) -> Option<(Table<'static>, usize)> {
+        if sheet::workbook_kind(head).is_some()
+            || head.starts_with(b"\xFF\xFE")
+            || head.starts_with(b"\xFE\xFF")
+            || source::looks_binary(head)
+        {
+            return None;
+        }
+        let start = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let text = &head[start..];
+        // The header line (the first that is not blank) must be whole, and valid UTF-8.
+        let first = text.iter().position(|b| !b.is_ascii_whitespace())?;
+        let complete = if at_end { text.len() } else { first + memchr::memchr(b'\n', &text[first..])? + 1 };
+        simdutf8::basic::from_utf8(&text[..complete]).ok()?;
+        let recognised = Recognised {
+            format: "CSV".into(),
+            encoding: "UTF-8",
+            separator: source::detect_separator(text),
+            sheet: None,
+        };
+        let mut splitter = Splitter::new(recognised.separator);
+        let (header_record, used) = splitter.header(&text[..complete], at_end);
+        let (header_cells, header_line) = header_record?;
+        let table = Table::with_header(file, recognised, Cow::Owned(Vec::new()), 0, splitter, Vec::new(), &header_cells, header_line, defs);
+        Some((Table { read: (start + used) as u64, ..table }, start + used))
+    }
+
+    /// Reads the rows of the next piece of the file, as [`Table::for_each_row`] does. `false`
+    /// when the piece shows that the file must be read whole after all (not UTF-8, or binary):
+    /// nothing of this piece was read then.
+    pub fn feed(&mut self, piece: &[u8], diagnostics: &mut Vec<Diagnostic>, mut f: impl FnMut(Row<'_>, &mut Vec<Diagnostic>)) -> bool {
+        if self.read < BINARY_HEAD {
+            let head = &piece[..piece.len().min((BINARY_HEAD - self.read) as usize)];
+            if memchr::memchr(0, head).is_some() {
+                return false;
+            }
+        }
+        self.read += piece.len() as u64;
+        // Whole lines only: the start of a line cut by the end of the piece waits in `text`.
+        let Some(last) = memchr::memrchr(b'\n', piece) else {
+            self.text.to_mut().extend_from_slice(piece);
+            return true;
+        };
+        let mut from = 0;
+        if !self.text.is_empty() {
+            let first = memchr::memchr(b'\n', piece).unwrap_or(last);
+            let mut joined = std::mem::take(self.text.to_mut());
+            joined.extend_from_slice(&piece[..=first]);
+            if !self.rows_of(&joined, false, diagnostics, &mut f) {
+                return false;
+            }
+            from = first + 1;
+        }
+        if from <= last && !self.rows_of(&piece[from..=last], false, diagnostics, &mut f) {
+            return false;
+        }
+        self.text = Cow::Owned(piece[last + 1..].to_vec());
+        true
+    }
+
+    /// Reads the rows left when the whole file has been given; `false` as for [`Table::feed`].
+    pub fn finish(&mut self, diagnostics: &mut Vec<Diagnostic>, mut f: impl FnMut(Row<'_>, &mut Vec<Diagnostic>)) -> bool {
+        let rest = std::mem::take(self.text.to_mut());
+        self.rows_of(&rest, true, diagnostics, &mut f)
+    }
+
+    /// The rows of whole lines of UTF-8 text (`false`, and nothing read, when it is not UTF-8).
+    fn rows_of(&mut self, text: &[u8], eof: bool, diagnostics: &mut Vec<Diagnostic>, f: &mut impl FnMut(Row<'_>, &mut Vec<Diagnostic>)) -> bool {
+        if simdutf8::basic::from_utf8(text).is_err() {
+            return false;
+        }
+        diagnostics.append(&mut self.pending);
+        let shape = Shape::of(self);
+        let positions = &self.positions;
+        self.splitter.split(text, eof, |record| {
+            if shape.accepts(&record, diagnostics) {
+                f(Row { record, positions }, diagnostics);
+            }
+        });
+        true
+    }
+}
+
+/// `F001` for a file over [`MAX_INPUT_BYTES`].
+pub fn too_large(len: u64, file: InputFile) -> Diagnostic {
+    Diagnostic::new(
+        Code::F001,
+        file,
+        format!(
+            "fichier de {} Mo : au-delà de la limite de {} Mo, il n'est pas lu",
+            len / (1024 * 1024),
+            MAX_INPUT_BYTES / (1024 * 1024)
+        ),
+    )
+    .hint("Découpez l'export (par semestre, par site) ou filtrez les comptes hors périmètre avant l'export.")
 }
 
 /// What a row must look like to be read.

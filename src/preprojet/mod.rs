@@ -18,6 +18,8 @@ use serde::Serialize;
 use crate::calendar::{Calendar, CalendarInput, calendar};
 use crate::diagnostic::{Code, Diagnostic, InputFile};
 use crate::indicators::{Indicators, indicators};
+use crate::input::Ledger;
+use crate::input::ledger::LedgerRead;
 use crate::input::table::{ColumnDef, Table};
 use crate::money::{Amount, euros, french, weight_sum_text};
 use crate::ratio::{self, MONEY_DECIMALS, RATIO_DECIMALS};
@@ -175,7 +177,12 @@ impl Figures {
 
 /// Reads, allocates and builds the pre-project.
 pub fn run(inputs: Inputs<'_>, options: Options, pre: &PreProjectOptions<'_>) -> PreProjectOutcome {
-    let (computation, mut diagnostics) = crate::compute(inputs, options);
+    run_read(Ledger::read(inputs.ledger, options.period), inputs.mapping, inputs.drivers, pre)
+}
+
+/// [`run`] with the ledger already read ([`crate::run_read`]).
+pub fn run_read(ledger: LedgerRead, mapping: &[u8], drivers: &[u8], pre: &PreProjectOptions<'_>) -> PreProjectOutcome {
+    let (computation, mut diagnostics) = crate::compute_read(ledger, mapping, drivers);
     let titles = pre.titles.map(|bytes| read_titles(bytes, &mut diagnostics)).unwrap_or_default();
     let document = computation.map(|c| build(&c, pre, &titles, &mut diagnostics));
     crate::diagnostic::sort(&mut diagnostics);

@@ -1,6 +1,9 @@
 //! Reading at speed without changing a thing: the splitter's fast path and its `csv_core` path
 //! give the `csv` crate's records, cells and line numbers on random text, whole or in pieces.
 
+use cma_analytique::date::Date;
+use cma_analytique::input::Ledger;
+use cma_analytique::input::ledger::Period;
 use cma_analytique::input::records::Splitter;
 use proptest::prelude::*;
 
@@ -95,4 +98,108 @@ fn quoted_records_and_lone_carriage_returns() {
     splitter.split(&text[used..], true, |_| {});
     // « 6;7 » alone is plain: the header is read by csv_core, as are the quoted records and « 5\r ».
     assert_eq!((splitter.work.plain, splitter.work.quoted), (1, 5));
+}
+
+/// Every ledger of the tests (hand-worked cases, catalogue, real formats), its bytes.
+fn test_ledgers() -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.file_name().is_some_and(|n| n.to_string_lossy().contains("grand-livre")) {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests")), &mut paths);
+    paths.sort();
+    paths.into_iter().map(|p| (p.clone(), std::fs::read(&p).unwrap())).collect()
+}
+
+fn pieces(bytes: &[u8], period: Period, chunk: usize) -> String {
+    format!("{:?}", Ledger::read_in_pieces(std::io::Cursor::new(bytes), period, chunk).expect("in memory"))
+}
+
+/// A file that counts how many times it is read from its start.
+struct Counted<'a> {
+    inner: std::io::Cursor<&'a [u8]>,
+    starts: usize,
+}
+
+impl std::io::Read for Counted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf)
+    }
+}
+
+impl std::io::Seek for Counted<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        if to == std::io::SeekFrom::Start(0) {
+            self.starts += 1;
+        }
+        self.inner.seek(to)
+    }
+}
+
+#[test]
+fn utf8_ledgers_are_read_in_pieces_and_the_others_whole() {
+    for (path, bytes) in test_ledgers() {
+        let mut file = Counted { inner: std::io::Cursor::new(&bytes), starts: 0 };
+        Ledger::read_in_pieces(&mut file, Period::default(), 64).unwrap().ok();
+        // UTF-8 CSV with a header: not a workbook, not empty, not binary.
+        let in_pieces = std::str::from_utf8(&bytes).is_ok()
+            && !bytes.starts_with(b"PK")
+            && !bytes.iter().all(u8::is_ascii_whitespace)
+            && !bytes.contains(&0);
+        // Once after measuring the file; once more to read it whole.
+        assert_eq!(file.starts, if in_pieces { 1 } else { 2 }, "{}", path.display());
+    }
+}
+
+#[test]
+fn a_ledger_read_in_pieces_is_the_ledger_read_whole() {
+    let ledgers = test_ledgers();
+    assert!(ledgers.len() > 60, "{} ledgers", ledgers.len());
+    let half = Period { from: Date::parse("2024-01-01"), to: Date::parse("2024-06-30") };
+    for (path, bytes) in &ledgers {
+        for period in [Period::default(), half] {
+            let whole = format!("{:?}", Ledger::read(bytes, period));
+            for chunk in [1, 2, 7, 64, 4096, 1 << 20] {
+                assert_eq!(pieces(bytes, period, chunk), whole, "{} in pieces of {chunk}", path.display());
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Random ledgers with quotes, CRLF, blank and short lines, bad amounts and dates, a byte
+    /// that is not UTF-8 now and then: read in pieces of any size, the same ledger and findings.
+    #[test]
+    fn random_ledgers_read_in_pieces((text, _) in text_strategy(), lines in proptest::collection::vec(ledger_line(), 0..30),
+                                     chunk in 1usize..200, latin1 in any::<bool>()) {
+        let mut bytes = b"compte;objet;debit;credit;date;certification;financeur\n".to_vec();
+        for line in &lines {
+            bytes.extend_from_slice(line.as_bytes());
+        }
+        bytes.extend_from_slice(&text);
+        if latin1 {
+            bytes.push(0xE9);
+        }
+        prop_assert_eq!(pieces(&bytes, Period::default(), chunk), format!("{:?}", Ledger::read(&bytes, Period::default())));
+    }
+}
+
+prop_compose! {
+    fn ledger_line()(account in proptest::sample::select(vec!["641100", "706000", "401000", "6x", ""]),
+                     object in proptest::sample::select(vec!["O1", "O2", "\"O;3\"", " O1 ", ""]),
+                     amount in proptest::sample::select(vec!["12,50", "-3", "1 234,56", "abc", ""]),
+                     credit in any::<bool>(), date in proptest::sample::select(vec!["15/01/2024", "20240230", ""]),
+                     end in proptest::sample::select(vec!["\n", "\r\n", "\n\n"])) -> String {
+        let (d, c) = if credit { ("", amount) } else { (amount, "") };
+        format!("{account};{object};{d};{c};{date};;{end}")
+    }
 }
