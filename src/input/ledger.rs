@@ -1,10 +1,10 @@
 //! The ledger (`grand-livre`, spec §2.1): lines read once, summed into postings.
 //!
-//! The hot path of the crate. Each line's object, account, certification and financer are
-//! interned (one hash lookup each, no allocation when already seen) and its amount, parsed
-//! straight into cents, is added to the posting of its (object, account, certification,
-//! financer). Everything downstream works on postings, whose number is bounded by the chart of
-//! accounts × objects, not by the number of lines.
+//! The hot path of the crate. A line whose raw cells (account, object, certification, financer)
+//! were seen before finds its posting in one hash lookup (`cells::CellTable`); new cells are
+//! interned once. Its amount, parsed straight into cents, is added to the posting of its
+//! (object, account, certification, financer). Everything downstream works on postings, whose
+//! number is bounded by the chart of accounts × objects, not by the number of lines.
 
 use std::io::{self, Read, Seek, SeekFrom};
 

@@ -284,6 +284,19 @@ describe('la page', { timeout: 180_000 }, () => {
     await page.close();
   });
 
+  it('refuse d’emblée un fichier plus grand que la page n’accepte, en disant la limite', async () => {
+    const page = await session.page();
+    // La limite de la page (2 Gio) baissée par l'attribut d'intégration, pour le test.
+    await page.locator('cma-analytique').evaluate((e) => e.setAttribute('limite-octets', '100'));
+    const [grandLivre] = fichiersDuCas('charges-directes');
+    await page.getByLabel('Fichiers à analyser').setInputFiles([grandLivre]);
+    const alerte = page.locator('[data-alerte]');
+    await alerte.filter({ hasText: 'limite' }).waitFor();
+    assert.match(await alerte.textContent(), /au-delà de la limite de 100 octets de la page, il n’est pas lu|au-delà de la limite de 100 octets de la page, il n'est pas lu/);
+    assert.equal(await page.locator('[data-liste] tbody tr').count(), 0);
+    await page.close();
+  });
+
   it('charge l’exemple « CMA de région Exemple » en un clic, avec ses anomalies, et en fait une capture', async () => {
     const page = await session.page();
     const debut = Date.now();

@@ -112,12 +112,11 @@ fn no_skipped_or_panic_expecting_tests_and_no_grab_bag_modules() {
         if name == "utils.rs" || name == "helpers.rs" {
             found.push(path.display().to_string());
         }
-        if path.ends_with("tidy.rs") {
-            continue;
-        }
         let text = fs::read_to_string(&path).unwrap();
         for (n, line) in code_lines(&text) {
-            if line.contains("#[ignore") || line.contains("should_panic") || line.contains("unsafe ") {
+            // The words are assembled so that this file does not name them itself.
+            let (ignore, panic, unsafe_) = (["#[", "ignore"].concat(), ["should", "_panic"].concat(), ["uns", "afe "].concat());
+            if line.contains(&ignore) || line.contains(&panic) || line.contains(&unsafe_) {
                 found.push(format!("{}:{n}", path.display()));
             }
         }

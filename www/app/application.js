@@ -21,6 +21,10 @@ const EXEMPLE = ['grand-livre.csv', 'correspondance.csv', 'inducteurs.csv'];
 
 class Annulation extends Error {}
 
+/** Taille la plus grande d'un fichier : celle que le cœur accepte (2 Gio, MAX_INPUT_BYTES). Une
+ * page qui intègre l'élément peut la baisser avec l'attribut « limite-octets ». */
+const LIMITE_OCTETS = 2 * 1024 ** 3;
+
 function aujourdhui() {
   const d = new Date();
   const deux = (n) => String(n).padStart(2, '0');
@@ -185,22 +189,37 @@ class Application {
 
   // — Fichiers ——————————————————————————————————————————————————————
 
+  limite() {
+    const demandee = Number(this.racine.host?.getAttribute('limite-octets'));
+    return demandee > 0 ? Math.min(demandee, LIMITE_OCTETS) : LIMITE_OCTETS;
+  }
+
   async ajouter(liste) {
     this.alerte('');
+    const refus = [];
+    const acceptes = [];
     for (const fichier of liste) {
+      // Refusé d'emblée, avant toute lecture, avec la limite dite.
+      if (fichier.size > this.limite()) {
+        refus.push(`« ${fichier.name} » fait ${octets(fichier.size)} : au-delà de la limite de ${octets(this.limite())} de la page, il n'est pas lu ; découpez l'export (par semestre, par site).`);
+        continue;
+      }
+      acceptes.push(fichier);
       let reconnu = null;
       try {
         reconnu = await this.demander('reconnaitre', { debut: await fichier.slice(0, 64 * 1024).arrayBuffer() });
       } catch (e) {
-        this.alerte(`« ${fichier.name} » : ${e.message}`);
+        refus.push(`« ${fichier.name} » : ${e.message}`);
       }
       // Un nouveau fichier du même rôle remplace le précédent, qui reste listé sans rôle.
       for (const f of this.fichiers) if (reconnu && f.role === reconnu) f.role = null;
       this.fichiers.push({ fichier, role: reconnu, reconnu });
     }
     this.afficherFichiers();
+    if (refus.length) this.alerte(refus.join(' '));
     const reconnus = this.fichiers.filter((f) => f.role).map((f) => `${nomRole(f.role)} : « ${f.fichier.name} »`);
-    this.statut(`${liste.length} fichier${liste.length > 1 ? 's' : ''} ajouté${liste.length > 1 ? 's' : ''}. ${reconnus.join(' ; ')}.`);
+    const n = acceptes.length;
+    this.statut(`${n} fichier${n > 1 ? 's' : ''} ajouté${n > 1 ? 's' : ''}. ${reconnus.join(' ; ')}.`);
   }
 
   afficherFichiers() {
