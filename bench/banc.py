@@ -15,6 +15,7 @@ wait4's rusage of that process alone).
 
 import argparse
 import datetime
+import gzip
 import json
 import os
 import platform
@@ -92,6 +93,7 @@ def main():
     parser.add_argument("--cli", required=True)
     parser.add_argument("--generer", required=True)
     parser.add_argument("--node-module")
+    parser.add_argument("--navigateur", action="store_true", help="mesure aussi la page dans Chromium (1 000 000 lignes)")
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--sortie", default=os.path.join(ROOT, "target", "banc", "resultats.md"))
     parser.add_argument("tailles", nargs="*", type=int, default=[100_000, 1_000_000, 3_000_000])
@@ -105,11 +107,11 @@ def main():
         paths = [os.path.join(folder, f) for f in FILES]
         size = sum(os.path.getsize(p) for p in paths)
         contenders = [
-            ("cma-analytique (CLI native)", [args.cli, "repartir", "--json", "--grand-livre", paths[0], "--correspondance", paths[1],
+            ("cma-analytique, ligne de commande", [args.cli, "repartir", "--json", "--grand-livre", paths[0], "--correspondance", paths[1],
                                              "--inducteurs", paths[2]]),
         ]
         if args.node_module:
-            contenders.append(("cma-analytique (wasm, Node)", ["node", os.path.join(HERE, "wasm_repartir.mjs"), args.node_module, folder]))
+            contenders.append(("cma-analytique, WebAssembly sous Node", ["node", os.path.join(HERE, "wasm_repartir.mjs"), args.node_module, folder]))
         contenders += [
             ("pandas", [python, os.path.join(HERE, "pandas_repartir.py"), folder]),
             ("DuckDB, 1 fil", [python, os.path.join(HERE, "duckdb_repartir.py"), folder, "--threads", "1"]),
@@ -146,8 +148,24 @@ def main():
                 "lignes": lines, "octets": size, "concurrent": name, "secondes": min(walls[name]),
                 "calcul": min(inner[name]) if inner[name] else None, "rss": rss[name],
             })
+    extra = []
+    if args.node_module:
+        wasm = args.node_module[: -len(".js")] + "_bg.wasm"
+        with open(wasm, "rb") as f:
+            module = f.read()
+        extra.append(f"Module WebAssembly de la page : {french(len(module) / 1e6, 2)} Mo, "
+                     f"{french(len(gzip.compress(module, compresslevel=9)) / 1e6, 2)} Mo compressé (gzip -9).")
+    if args.navigateur and 1_000_000 in args.tailles:
+        folder = generate(os.path.abspath(args.generer), 1_000_000)
+        _, _, out = run(["node", os.path.join(HERE, "navigateur.mjs"), folder, str(args.repetitions)])
+        page = json.loads(out)
+        extra.append(
+            f"Page dans Chromium sans tête (Debian), 1 000 000 lignes ({french(page['octets'] / 1e6, 0)} Mo) : du dépôt des "
+            f"fichiers aux résultats affichés {french(page['meilleur_ms'] / 1000, 2)} s (meilleur de {len(page['passages'])} : "
+            f"{', '.join(french(ms / 1000, 2) for ms in page['passages'])} s), dont fichiers reconnus "
+            f"{french(page['fichiers_reconnus_ms'] / 1000, 2)} s ; en-tête des résultats : « {page['entete']} »")
     load_after = os.getloadavg()
-    text = table(rows, args.repetitions, started, load_before, load_after)
+    text = table(rows, args.repetitions, started, load_before, load_after, extra)
     print(text)
     os.makedirs(os.path.dirname(args.sortie), exist_ok=True)
     with open(args.sortie, "w", encoding="utf-8") as f:
@@ -160,13 +178,13 @@ def french(x, decimals):
     return f"{x:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
 
 
-def table(rows, repetitions, started, load_before, load_after):
+def table(rows, repetitions, started, load_before, load_after, extra):
     out = [
         f"Banc du {started:%Y-%m-%d %H:%M %Z} — {machine()} ; charge moyenne {french(load_before[0], 2)} au début, "
-        f"{french(load_after[0], 2)} à la fin ; meilleur de {repetitions} passages par processus entier.",
+        f"{french(load_after[0], 2)} à la fin ; meilleur de {repetitions} passage{'s' if repetitions > 1 else ''} par processus entier.",
         "",
         "| lignes | Mo | concurrent | temps (s) | dont calcul (s) | Mo/s | M lignes/s | mémoire max (Mo) | mémoire / entrée "
-        "| CLI plus rapide que lui |",
+        "| la ligne de commande est plus rapide |",
         "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
@@ -181,6 +199,7 @@ def table(rows, repetitions, started, load_before, load_after):
             f"| {french(row['rss'] / 1e6, 0)} | {french(row['rss'] / row['octets'], 2)} | {ratio} |"
         )
     out.append("")
+    out.extend(line + "\n" for line in extra)
     out.append("« temps » : processus entier (démarrage de l'interpréteur et imports compris) ; « dont calcul » : le "
                "travail mesuré dans le script, après les imports. Mémoire : pic de mémoire résidente du processus.")
     return "\n".join(out) + "\n"

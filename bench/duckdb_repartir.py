@@ -10,7 +10,6 @@ Without `--threads`, DuckDB uses every core (its default). Prints one JSON objec
 `pandas_repartir.py`. The norm's tables are read from the core's own TSV files (src/rulebook/).
 """
 
-import json
 import sys
 import time
 
@@ -189,14 +188,4 @@ if __name__ == "__main__":
         threads = args[i + 1]
         del args[i : i + 2]
     control, activities = main(args[0], threads)
-    done = time.perf_counter()
-    print(
-        json.dumps(
-            {
-                "controle": {k: regles.cents_text(v) for k, v in control.items()},
-                "activites": {a: regles.cents_text(v) for a, v in sorted(activities.items())},
-                "secondes": done - imported,
-                "import_secondes": imported - start,
-            }
-        )
-    )
+    regles.print_result(control, activities, start, imported)

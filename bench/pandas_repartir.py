@@ -14,7 +14,6 @@ or apprentice-hours), largest remainder to the cent. What the generated files ne
 (the period filter, FEC, encodings, invalid rows and their diagnostics) is not written here.
 """
 
-import json
 import sys
 import time
 
@@ -187,14 +186,4 @@ class Weights:
 
 if __name__ == "__main__":
     control, activities = main(sys.argv[1])
-    done = time.perf_counter()
-    print(
-        json.dumps(
-            {
-                "controle": {k: regles.cents_text(v) for k, v in control.items()},
-                "activites": {a: regles.cents_text(v) for a, v in sorted(activities.items())},
-                "secondes": done - imported,
-                "import_secondes": imported - start,
-            }
-        )
-    )
+    regles.print_result(control, activities, start, imported)

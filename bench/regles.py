@@ -5,7 +5,9 @@ Only the standard library: the contenders import it after their own imports.
 """
 
 import csv
+import json
 import os
+import time
 from decimal import Decimal
 
 RULEBOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "rulebook")
@@ -86,3 +88,19 @@ def cents_text(cents):
     sign = "-" if cents < 0 else ""
     cents = abs(cents)
     return f"{sign}{cents // 100}.{cents % 100:02d}"
+
+
+def print_result(control, activities, start, imported):
+    """The contender's answer on stdout, as `bench/banc.py` reads it: the control totals and the
+    full cost of every activity as the core writes them, the job's time after the imports."""
+    done = time.perf_counter()
+    print(
+        json.dumps(
+            {
+                "controle": {k: cents_text(v) for k, v in control.items()},
+                "activites": {a: cents_text(v) for a, v in sorted(activities.items())},
+                "secondes": done - imported,
+                "import_secondes": imported - start,
+            }
+        )
+    )

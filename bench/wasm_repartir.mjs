@@ -1,6 +1,7 @@
 // The core as WebAssembly under Node, for the benchmark: the module the page loads
-// (www/pkg, built by scripts/construire), called as the page's worker calls it — each file read
-// in 8 Mio chunks straight into the module's memory (Seance.preparer / ajouter), then
+// (www/pkg, built by scripts/construire), called as the page's worker calls it — the parameters
+// first (Seance.parametrer), then each file read in 8 Mio chunks straight into the module's
+// memory, the ledger's rows read as they arrive (Seance.preparer / ajouter), then
 // Seance.calculer.
 //
 //   node bench/wasm_repartir.mjs <www/pkg/cma_analytique.js> <dossier>
@@ -22,6 +23,7 @@ const files = { 'grand-livre': 'grand-livre.csv', correspondance: 'correspondanc
 
 const start = performance.now();
 const seance = new pkg.Seance();
+seance.parametrer({});
 const chunk = new Uint8Array(CHUNK);
 for (const [role, name] of Object.entries(files)) {
   const fd = openSync(join(folder, name), 'r');

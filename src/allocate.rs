@@ -125,6 +125,18 @@ impl Control {
     }
 }
 
+/// Counts of the allocation's elementary steps: the test that proves it linear in its inputs
+/// (many objects, many sites and pools) counts them, never the time. Not shown to users.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Postings of the ledger visited.
+    pub postings: u64,
+    /// Driver rows visited (the weights of every scope, learner hours, checks).
+    pub driver_rows: u64,
+    /// Receivers looked at: candidates of every split (kept or not) and the checks.
+    pub receivers: u64,
+}
+
 /// The result of the allocation.
 #[derive(Debug, Default)]
 pub struct Allocation {
@@ -138,6 +150,7 @@ pub struct Allocation {
     /// indicators).
     pub objects_mapped: usize,
     pub objects_total: usize,
+    pub work: Work,
 }
 
 /// How a ledger object is tied to the nomenclature.
@@ -206,6 +219,7 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
     let (mut sum86, mut sum87) = (Amount::ZERO, Amount::ZERO);
     let pedagogie = book.heading_required("pedagogie");
     for p in &ledger.postings {
+        out.work.postings += 1;
         let account = ledger.accounts.name(p.account);
         match p.nature {
             Nature::Charge => out.control.charges += p.amount,
@@ -310,13 +324,22 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
 
     // 3. Driver weights, per scope, computed once.
     report_weightless_rows(drivers, diagnostics);
+    // A site's rows are found through an index, not by going over every row for every site.
+    let mut rows_by_site: BTreeMap<Option<&str>, Vec<&DriverRow>> = BTreeMap::new();
+    for row in &drivers.rows {
+        rows_by_site.entry(row.site.as_deref()).or_default().push(row);
+    }
     let mut scopes: BTreeMap<Option<String>, ScopeWeights> = BTreeMap::new();
     let sites: BTreeSet<Option<String>> = pools.keys().map(|k| k.site.clone()).collect();
     for site in sites {
-        let weights = scope_weights(drivers, site.as_deref());
+        let weights = match site.as_deref() {
+            None => scope_weights(drivers.rows.iter(), &mut out.work),
+            Some(s) => scope_weights(rows_by_site.get(&Some(s)).into_iter().flatten().copied(), &mut out.work),
+        };
         scopes.insert(site, weights);
     }
     for row in &drivers.rows {
+        out.work.driver_rows += 1;
         if row.kind == DriverKind::HeuresApprenants && row.activity == Some(b01) {
             if let Some(c) = &row.certification {
                 *out.learner_hours.entry(c.clone()).or_default() += u128::from(row.value.micros());
@@ -327,7 +350,7 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
     // 4. Every pool, in key order.
     for (key, acc) in pools {
         let weights = &scopes[&key.site];
-        let result = allocate_pool(key, acc, weights, &mut out.receivers, diagnostics);
+        let result = allocate_pool(key, acc, weights, &mut out.receivers, &mut out.work, diagnostics);
         out.control.charges_unallocated += result.unallocated;
         out.control.products_pools += result.products;
         out.pools.push(result);
@@ -413,7 +436,7 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
             .hint("Indiquez la rubrique_fc des objets du CFA dans la table de correspondance si ce n'est pas de la pédagogie."),
         );
     }
-    report_receivers_without_driver(&out.receivers, drivers, diagnostics);
+    report_receivers_without_driver(&out.receivers, drivers, &mut out.work, diagnostics);
     out
 }
 
@@ -423,11 +446,12 @@ fn s(n: u64) -> &'static str {
 
 /// The weights of every driver row in scope: a site's pool sees its site's rows only, a
 /// regional pool sees every row (spec §4.4).
-fn scope_weights(drivers: &Drivers, site: Option<&str>) -> ScopeWeights {
+fn scope_weights<'d>(rows: impl Iterator<Item = &'d DriverRow>, work: &mut Work) -> ScopeWeights {
     let book = rulebook();
     let b01 = book.apprenticeship();
     let mut w = ScopeWeights::default();
-    for row in drivers.rows.iter().filter(|r| site.is_none() || r.site.as_deref() == site) {
+    for row in rows {
+        work.driver_rows += 1;
         *w.rows.entry(row.kind).or_default() += 1;
         let value = u128::from(row.value.micros());
         let side = if row.kind.is_per_side() { row.side } else { row.activity.and_then(|a| book.side_of(a)) };
@@ -479,13 +503,19 @@ fn report_weightless_rows(drivers: &Drivers, diagnostics: &mut Vec<Diagnostic>) 
 }
 
 /// Receivers with direct charges but no driver of their side's level-2 kind anywhere (`I002`).
-fn report_receivers_without_driver(receivers: &BTreeMap<Receiver, ReceiverTotals>, drivers: &Drivers, diagnostics: &mut Vec<Diagnostic>) {
+fn report_receivers_without_driver(
+    receivers: &BTreeMap<Receiver, ReceiverTotals>,
+    drivers: &Drivers,
+    work: &mut Work,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let book = rulebook();
     let b01 = book.apprenticeship();
     // Which kinds weigh which side at level 2 (the keys all agree: ETP for cma, apprentice-hours
     // for formation — an integrity test checks it).
     let kinds: BTreeMap<Side, DriverKind> =
         Side::BOTH.iter().filter_map(|&s| book.key(Family::Support).map(|k| (s, k.level2(s)))).collect();
+    work.driver_rows += drivers.rows.len() as u64;
     let weighed_by_kind: BTreeSet<(NationalCode, Option<String>)> = drivers
         .rows
         .iter()
@@ -495,8 +525,18 @@ fn report_receivers_without_driver(receivers: &BTreeMap<Receiver, ReceiverTotals
             (kinds.get(&side) == Some(&r.kind)).then_some((rec.activity, rec.certification))
         })
         .collect();
+    // The first line charged to each (activity, certification), all sites: one pass.
+    let mut first_lines: BTreeMap<(NationalCode, Option<&str>), u32> = BTreeMap::new();
+    for (r, t) in receivers {
+        work.receivers += 1;
+        if let Some(line) = t.first_line {
+            let first = first_lines.entry((r.activity, r.certification.as_deref())).or_insert(line);
+            *first = (*first).min(line);
+        }
+    }
     let mut reported = BTreeSet::new();
     for (receiver, totals) in receivers {
+        work.receivers += 1;
         let id = (receiver.activity, receiver.certification.clone());
         if totals.direct.is_zero() || weighed_by_kind.contains(&id) || !reported.insert(id) {
             continue;
@@ -506,11 +546,7 @@ fn report_receivers_without_driver(receivers: &BTreeMap<Receiver, ReceiverTotals
             None => format!("activité {}", receiver.activity),
         };
         let kind = book.side_of(receiver.activity).and_then(|s| kinds.get(&s)).map_or("", |k| k.label());
-        let first = receivers
-            .iter()
-            .filter(|(r, _)| r.activity == receiver.activity && r.certification == receiver.certification)
-            .filter_map(|(_, t)| t.first_line)
-            .min();
+        let first = first_lines.get(&(receiver.activity, receiver.certification.as_deref())).copied();
         let mut diagnostic = Diagnostic::new(
             Code::I002,
             InputFile::GrandLivre,
@@ -530,6 +566,7 @@ fn allocate_pool(
     acc: PoolAccumulator,
     weights: &ScopeWeights,
     receivers: &mut BTreeMap<Receiver, ReceiverTotals>,
+    work: &mut Work,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> PoolResult {
     let book = rulebook();
@@ -564,7 +601,7 @@ fn allocate_pool(
             let driver = pool_key.level2(side);
             if key.family == Family::B01Commun {
                 for (&heading, &amount) in &acc.by_heading {
-                    let split = split_receivers(amount, driver, weights, side, &keep);
+                    let split = split_receivers(amount, driver, weights, side, &keep, work);
                     credit(receivers, &split, &key, Some(heading));
                     result.unallocated += split.unallocated;
                     result.level2.push(ReceiverSplit { side, heading: Some(heading), financer: None, split });
@@ -572,7 +609,7 @@ fn allocate_pool(
                 // Products of B01 without certification are spread the same way (spec §4.5).
                 let mut unspread = Amount::ZERO;
                 for (financer, &amount) in &acc.products_by_financer {
-                    let split = split_receivers(amount, driver, weights, side, &keep);
+                    let split = split_receivers(amount, driver, weights, side, &keep, work);
                     for (r, _, part) in &split.parts {
                         let t = receivers.entry(r.clone()).or_default();
                         t.products += *part;
@@ -596,7 +633,7 @@ fn allocate_pool(
                     ));
                 }
             } else {
-                let split = split_receivers(acc.charges, driver, weights, side, &keep);
+                let split = split_receivers(acc.charges, driver, weights, side, &keep, work);
                 credit(receivers, &split, &key, Some(pool_heading));
                 result.unallocated += split.unallocated;
                 result.level2.push(ReceiverSplit { side, heading: None, financer: None, split });
@@ -643,7 +680,7 @@ fn allocate_pool(
                     continue;
                 }
                 let level2_driver = pool_key.level2(side);
-                let split = split_receivers(share, level2_driver, weights, side, &|_| true);
+                let split = split_receivers(share, level2_driver, weights, side, &|_| true, work);
                 if split.failure == Some(SplitError::TooLarge) {
                     diagnostics.push(at_pool(split_failure(Code::R002, SplitError::TooLarge, &describe, split.unallocated, level2_driver, key.site.as_deref())));
                 } else if !split.unallocated.is_zero() {
@@ -689,11 +726,12 @@ fn split_receivers(
     weights: &ScopeWeights,
     side: Side,
     keep: &dyn Fn(&Receiver) -> bool,
+    work: &mut Work,
 ) -> Split<Receiver> {
     let book = rulebook();
-    let candidates: Vec<(&Receiver, u128)> = weights
-        .level2
-        .get(&driver)
+    let in_scope = weights.level2.get(&driver);
+    work.receivers += in_scope.map_or(0, |r| r.len() as u64);
+    let candidates: Vec<(&Receiver, u128)> = in_scope
         .into_iter()
         .flatten()
         .filter(|(r, _)| book.side_of(r.activity) == Some(side) && keep(r))

@@ -12,10 +12,17 @@ use crate::preprojet::{Identity, PreProjectOptions};
 use crate::report::Document;
 use crate::{Inputs, Options};
 
-/// The bytes read as every input the tool knows (ledger, mapping, drivers, staff file).
+/// The bytes read as every input the tool knows (ledger, mapping, drivers, staff file); the
+/// ledger also in pieces (of a size drawn from the bytes themselves), which must give exactly
+/// what the whole reading gives.
 pub fn read_as_every_input(data: &[u8]) {
     let _ = role::recognise(data);
-    let _ = Ledger::read(data, Period::default());
+    let whole = Ledger::read(data, Period::default());
+    let chunk = 1 + data.iter().map(|&b| usize::from(b)).sum::<usize>() % 97;
+    match Ledger::read_in_pieces(std::io::Cursor::new(data), Period::default(), chunk) {
+        Ok(pieces) => assert_eq!(format!("{pieces:?}"), format!("{whole:?}"), "read in pieces of {chunk} bytes"),
+        Err(e) => unreachable!("reading from memory: {e}"),
+    }
     let _ = Mappings::read(data);
     let _ = Drivers::read(data);
     let _ = crate::etp::compute(data);

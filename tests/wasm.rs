@@ -1,7 +1,8 @@
 //! Essais de fumée de la façade WebAssembly (`src/wasm`), exécutés par wasm-bindgen-test sur la
 //! cible wasm32 (`scripts/tester`) : reconnaissance des rôles, modèles, séance nourrie par
-//! morceaux, résultats compacts, diagnostics par page, détail d'un chiffre, ligne d'un fichier,
-//! exports, et erreurs converties en exceptions JavaScript. Vide hors wasm32.
+//! morceaux (le grand livre lu à mesure quand les paramètres viennent d'abord), résultats
+//! compacts, diagnostics par page, détail d'un chiffre, ligne d'un fichier, exports, et erreurs
+//! converties en exceptions JavaScript. Vide hors wasm32.
 #![cfg(target_arch = "wasm32")]
 
 use cma_analytique::wasm::{Erreur, JsCible, JsFiltre, JsParametres, Seance, modele, reconnaitre};
@@ -102,4 +103,26 @@ fn les_erreurs_deviennent_des_exceptions_en_francais() {
     assert_eq!(resultat["calcule"], false);
     assert_eq!(resultat["diagnostics"]["codes"][0]["code"], "F001");
     assert!(erreur(s.classeur()).contains("n'a pas pu se faire"));
+}
+
+/// Une séance dont les paramètres sont donnés avant les fichiers : les lignes du grand livre sont
+/// lues à mesure que ses morceaux arrivent, avec les mêmes résultats et les mêmes diagnostics.
+#[wasm_bindgen_test]
+fn le_grand_livre_lu_a_mesure_donne_les_memes_resultats() {
+    let parametres = || js::<JsParametres>(json!({ "exercice": 2024, "du": "2024-01-01", "au": "2024-06-30" }));
+    let mut entier = seance();
+    let attendu = rust(entier.calculer(parametres()).map_err(JsValue::from).unwrap());
+    let mut a_mesure = Seance::new();
+    a_mesure.parametrer(parametres()).map_err(JsValue::from).unwrap();
+    for (role, texte) in [("grand-livre", GRAND_LIVRE), ("correspondance", CORRESPONDANCE), ("inducteurs", INDUCTEURS)] {
+        a_mesure.preparer(role, texte.len()).unwrap();
+        for morceau in texte.as_bytes().chunks(7) {
+            a_mesure.ajouter(role, morceau).unwrap();
+        }
+    }
+    assert_eq!(rust(a_mesure.calculer(parametres()).map_err(JsValue::from).unwrap()), attendu);
+    // Une autre période au moment du calcul : le grand livre est relu pour elle.
+    let autre = rust(a_mesure.calculer(js::<JsParametres>(json!({}))).map_err(JsValue::from).unwrap());
+    assert_eq!(autre, rust(seance().calculer(js::<JsParametres>(json!({}))).map_err(JsValue::from).unwrap()));
+    assert_ne!(autre, attendu);
 }

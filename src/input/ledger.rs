@@ -1,15 +1,16 @@
 //! The ledger (`grand-livre`, spec §2.1): lines read once, summed into postings.
 //!
 //! The hot path of the crate. A line whose raw cells (account, object, certification, financer)
-//! were seen before finds its posting in one hash lookup; new cells are interned once. Its
-//! amount, parsed straight into cents, is added to the posting of its (object, account,
-//! certification, financer). Everything downstream works on postings, whose number is bounded by the chart of
-//! accounts × objects, not by the number of lines.
+//! were seen before finds its posting in one hash lookup (`cells::CellTable`); new cells are
+//! interned once. Its amount, parsed straight into cents, is added to the posting of its
+//! (object, account, certification, financer). Everything downstream works on postings, whose
+//! number is bounded by the chart of accounts × objects, not by the number of lines.
 
 use std::io::{self, Read, Seek, SeekFrom};
 
 use rustc_hash::FxHashMap;
 
+use super::cells::CellTable;
 use super::fec::{self, FecChecks};
 use super::source::Recognised;
 use super::table::{ColumnDef, MAX_INPUT_BYTES, Row, Table, normalise_header, too_large};
@@ -221,43 +222,98 @@ impl Ledger {
             return Ok(Err(too_large(len, InputFile::GrandLivre)));
         }
         let mut piece = vec![0; chunk.max(1)];
-        // The head: until the header line is whole (or the file ends; or it is absurdly long,
-        // and the whole file is read as it would be anyway).
-        let mut head = Vec::new();
-        let mut at_end;
-        let opened = loop {
+        let mut feed = LedgerFeed::new(period);
+        loop {
             let n = read_some(&mut source, &mut piece)?;
-            head.extend_from_slice(&piece[..n]);
-            at_end = n == 0;
-            if let Some(opened) = Table::open_head(&head, at_end, InputFile::GrandLivre, COLUMNS) {
-                break Some(opened);
+            if n == 0 {
+                break;
             }
-            if at_end || head.len() > 16 * CHUNK {
-                break None;
-            }
-        };
-        let Some((mut table, used)) = opened else {
-            return whole(source, period);
-        };
-        let (mut reader, mut diagnostics) = match LedgerReader::new(&table, period) {
-            Ok(started) => started,
-            Err(d) => return Ok(Err(d)),
-        };
-        if !table.feed(&head[used..], &mut diagnostics, |row, diags| reader.row(&row, diags)) {
-            return whole(source, period);
-        }
-        drop(head);
-        while !at_end {
-            let n = read_some(&mut source, &mut piece)?;
-            at_end = n == 0;
-            if !table.feed(&piece[..n], &mut diagnostics, |row, diags| reader.row(&row, diags)) {
+            if !feed.feed(&piece[..n]) {
                 return whole(source, period);
             }
         }
-        if !table.finish(&mut diagnostics, |row, diags| reader.row(&row, diags)) {
-            return whole(source, period);
+        match feed.finish() {
+            Some(read) => Ok(read),
+            None => whole(source, period),
         }
-        Ok(Ok(reader.finish(&table, diagnostics)))
+    }
+}
+
+/// A ledger read piece by piece as its bytes arrive (from a file by the CLI, from the dropped
+/// file by the page's worker), rows read as soon as their line is whole: the same ledger and
+/// findings as [`Ledger::read`] on all the bytes. Only UTF-8 CSV is read so; for anything else
+/// (workbook, UTF-16, Windows-1252, a header longer than 16 Mio) [`LedgerFeed::feed`] or
+/// [`LedgerFeed::finish`] says that the file must be read whole, with [`Ledger::read`].
+pub struct LedgerFeed {
+    period: Period,
+    state: Feed,
+}
+
+enum Feed {
+    /// The first bytes, until the header line is whole.
+    Head(Vec<u8>),
+    Rows(Box<(Table<'static>, LedgerReader, Vec<Diagnostic>)>),
+    /// To be read whole.
+    Whole,
+}
+
+impl LedgerFeed {
+    pub fn new(period: Period) -> LedgerFeed {
+        LedgerFeed { period, state: Feed::Head(Vec::new()) }
+    }
+
+    /// Reads the next piece; `false` when the file must be read whole (give nothing more).
+    pub fn feed(&mut self, piece: &[u8]) -> bool {
+        match &mut self.state {
+            Feed::Head(head) => {
+                head.extend_from_slice(piece);
+                let head = std::mem::take(head);
+                self.state = match Table::open_head(&head, false, InputFile::GrandLivre, COLUMNS) {
+                    Some((table, used)) => self.rows(table, &head[used..]),
+                    None if head.len() > 16 * CHUNK => Feed::Whole,
+                    None => Feed::Head(head),
+                };
+            }
+            Feed::Rows(rows) => {
+                let (table, reader, diagnostics) = &mut **rows;
+                if !table.feed(piece, diagnostics, |row, diags| reader.row(&row, diags)) {
+                    self.state = Feed::Whole;
+                }
+            }
+            Feed::Whole => {}
+        }
+        !matches!(self.state, Feed::Whole)
+    }
+
+    /// The ledger once every piece has been given; `None` when it must be read whole.
+    pub fn finish(self) -> Option<LedgerRead> {
+        let state = match self.state {
+            Feed::Head(head) => match Table::open_head(&head, true, InputFile::GrandLivre, COLUMNS) {
+                Some((table, used)) => LedgerFeed { period: self.period, state: Feed::Head(Vec::new()) }.rows(table, &head[used..]),
+                None => Feed::Whole,
+            },
+            state => state,
+        };
+        match state {
+            Feed::Rows(rows) => {
+                let (mut table, mut reader, mut diagnostics) = *rows;
+                if !table.finish(&mut diagnostics, |row, diags| reader.row(&row, diags)) {
+                    return None;
+                }
+                Some(Ok(reader.finish(&table, diagnostics)))
+            }
+            Feed::Head(_) | Feed::Whole => None,
+        }
+    }
+
+    /// The header read: the reader of the rows, given the first of them.
+    fn rows(&self, mut table: Table<'static>, first: &[u8]) -> Feed {
+        // A header the ledger cannot use is said by the whole reading, with the same words.
+        let Ok((mut reader, mut diagnostics)) = LedgerReader::new(&table, self.period) else { return Feed::Whole };
+        if !table.feed(first, &mut diagnostics, |row, diags| reader.row(&row, diags)) {
+            return Feed::Whole;
+        }
+        Feed::Rows(Box::new((table, reader, diagnostics)))
     }
 }
 
@@ -293,11 +349,10 @@ struct Known {
 
 struct LedgerReader {
     ledger: Ledger,
-    /// By the bytes of the four cells (joined by 0xFF, a byte UTF-8 text never has): a line whose
-    /// cells were seen before costs one hash lookup, not four, and no interning. Same bytes, same
-    /// interned ids: the map stands for the (object, account, certification, financer) index.
-    known: FxHashMap<Box<[u8]>, Known>,
-    key: Vec<u8>,
+    /// By the four cells: a line whose cells were seen before costs one hash lookup, not four,
+    /// and no interning. Same bytes, same interned ids: the table stands for the (object,
+    /// account, certification, financer) index of the postings.
+    known: CellTable<Known>,
     /// Nature of each interned account; `None` out of scope.
     account_nature: Vec<Option<Nature>>,
     financer_known: Vec<bool>,
@@ -339,8 +394,7 @@ impl LedgerReader {
                 object_lines: vec![ObjectLines::default()],
                 ..Ledger::default()
             },
-            known: FxHashMap::default(),
-            key: Vec::with_capacity(64),
+            known: CellTable::default(),
             account_nature: vec![None],
             financer_known: vec![true],
             fec: is_fec.then(|| FecChecks::new(table)),
@@ -448,15 +502,8 @@ impl LedgerReader {
         let object_bytes = row.raw(OBJET).unwrap_or_default();
         let certification_bytes = row.raw(CERTIFICATION).unwrap_or_default();
         let financer_bytes = row.raw(FINANCEUR).unwrap_or_default();
-        // The key: the four cells joined by 0xFF.
-        self.key.clear();
-        for (i, cell) in [account_bytes, object_bytes, certification_bytes, financer_bytes].into_iter().enumerate() {
-            if i > 0 {
-                self.key.push(0xFF);
-            }
-            self.key.extend_from_slice(cell);
-        }
-        let known = self.known.get(self.key.as_slice()).copied();
+        let cells = [account_bytes, object_bytes, certification_bytes, financer_bytes];
+        let known = self.known.get(&cells).copied();
         let account = match known {
             Some(k) => k.account,
             None => {
@@ -470,7 +517,7 @@ impl LedgerReader {
         let Some(nature) = self.account_nature[account as usize] else {
             ledger.out_of_scope.add(row, net);
             if known.is_none() {
-                self.known.insert(self.key.as_slice().into(), Known { account, posting: None });
+                self.known.insert(&cells, Known { account, posting: None });
             }
             return;
         };
@@ -479,7 +526,7 @@ impl LedgerReader {
                 Some(d) if !self.period.contains(d) => {
                     ledger.outside_period.add(row, net);
                     if known.is_none() {
-                        self.known.insert(self.key.as_slice().into(), Known { account, posting: None });
+                        self.known.insert(&cells, Known { account, posting: None });
                     }
                     return;
                 }
@@ -540,11 +587,9 @@ impl LedgerReader {
             first_line: row.line(),
         });
         let posting = Some((ledger.postings.len() - 1) as u32);
-        match self.known.get_mut(self.key.as_slice()) {
+        match self.known.get_mut(&cells) {
             Some(k) => k.posting = posting,
-            None => {
-                self.known.insert(self.key.as_slice().into(), Known { account, posting });
-            }
+            None => self.known.insert(&cells, Known { account, posting }),
         }
     }
 }

@@ -144,7 +144,8 @@ impl Splitter {
     /// The fast path from `pos`: each line scanned for the separator and `\n`; a line with a
     /// `"` or a lone `\r` is handed to `csv_core`.
     fn plain(&mut self, text: &[u8], mut pos: usize, eof: bool, f: &mut impl FnMut(Record<'_>)) {
-        // The cells out of `self` while the loop runs, so that their pushes stay in registers.
+        // Slots for the cells, out of `self` while the loop runs: a line of n bytes has at most
+        // n + 1 cells, and the slots are only ever made more numerous.
         let mut cells = std::mem::take(&mut self.cells);
         // The next `"` or `\r`: the lines that end before it are plain.
         let mut special = pos;
@@ -152,8 +153,7 @@ impl Splitter {
             if special <= pos && special < text.len() {
                 special = memchr::memchr2(b'"', b'\r', &text[pos..]).map_or(text.len(), |i| pos + i);
             }
-            cells.clear();
-            let (newline, last) = scan(self.separator, &mut cells, text, pos);
+            let (newline, last, n) = scan(self.separator, &mut cells, text, pos);
             let mut end = newline;
             if special < newline {
                 if special + 1 == newline && text[special] == b'\r' {
@@ -171,9 +171,9 @@ impl Splitter {
                 }
             }
             if end > pos {
-                cells.push((last, end));
+                cells[n] = (last, end);
                 self.work.plain += 1;
-                f(Record { text, cells: &cells, line: self.newlines + 1, multiline: false });
+                f(Record { text, cells: &cells[..=n], line: self.newlines + 1, multiline: false });
             }
             if newline < text.len() {
                 self.newlines += 1;
@@ -231,13 +231,18 @@ impl Splitter {
     }
 }
 
-/// Pushes the cells of the line at `pos` that end at a separator; returns where the line
-/// ends (its `\n`, or the end of `text`) and where its last cell starts.
+/// Writes the cells of the line at `pos` that end at a separator into the first slots of
+/// `cells` (made as many as the line may need); returns where the line ends (its `\n`, or the
+/// end of `text`), where its last cell starts, and how many cells were written.
 #[inline(always)]
-fn scan(separator: u8, cells: &mut Vec<(usize, usize)>, text: &[u8], pos: usize) -> (usize, usize) {
+fn scan(separator: u8, cells: &mut Vec<(usize, usize)>, text: &[u8], pos: usize) -> (usize, usize, usize) {
     let newline = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |i| pos + i);
     let line = &text[pos..newline];
+    if cells.len() <= line.len() {
+        cells.resize(line.len() + 1, (0, 0));
+    }
     let separators = u64::from_le_bytes([separator; 8]);
+    let mut n = 0;
     let mut cell = pos;
     let mut words = line.chunks_exact(8);
     let mut at = pos;
@@ -245,7 +250,8 @@ fn scan(separator: u8, cells: &mut Vec<(usize, usize)>, text: &[u8], pos: usize)
         let mut hits = equal_bytes(u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or_default()), separators);
         while hits != 0 {
             let i = at + (hits.trailing_zeros() / 8) as usize;
-            cells.push((cell, i));
+            cells[n] = (cell, i);
+            n += 1;
             cell = i + 1;
             hits &= hits - 1;
         }
@@ -253,9 +259,10 @@ fn scan(separator: u8, cells: &mut Vec<(usize, usize)>, text: &[u8], pos: usize)
     }
     for (k, &b) in words.remainder().iter().enumerate() {
         if b == separator {
-            cells.push((cell, at + k));
+            cells[n] = (cell, at + k);
+            n += 1;
             cell = at + k + 1;
         }
     }
-    (newline, cell)
+    (newline, cell, n)
 }

@@ -256,12 +256,23 @@ impl<'a> Table<'a> {
     pub fn for_each_row(&mut self, diagnostics: &mut Vec<Diagnostic>, mut f: impl FnMut(Row<'_>, &mut Vec<Diagnostic>)) {
         diagnostics.append(&mut self.pending);
         let shape = Shape::of(self);
-        let positions = &self.positions;
-        self.splitter.split(&self.text[self.body..], true, |record| {
-            if shape.accepts(&record, diagnostics) {
-                f(Row { record, positions }, diagnostics);
-            }
-        });
+        // In pieces of about 1 Mio that end after a line end, each read by its own call (the
+        // same rows as in one piece): a WebAssembly engine optimises a function for its next
+        // calls, never during the call it is in, so the reading of a large file is optimised
+        // after its first piece.
+        let text = &self.text[self.body..];
+        let mut start = 0;
+        while start < text.len() {
+            let end = match text.get(start + PIECE..) {
+                Some(rest) => memchr::memchr(b'\n', rest).map_or(text.len(), |i| start + PIECE + i + 1),
+                None => text.len(),
+            };
+            rows_of_piece(&mut self.splitter, &text[start..end], end == text.len(), shape, &self.positions, diagnostics, &mut f);
+            start = end;
+        }
+        if text.is_empty() {
+            rows_of_piece(&mut self.splitter, text, true, shape, &self.positions, diagnostics, &mut f);
+        }
     }
 
     /// What the splitter did, for the tests that count work.
@@ -352,12 +363,7 @@ impl Table<'static> {
         }
         diagnostics.append(&mut self.pending);
         let shape = Shape::of(self);
-        let positions = &self.positions;
-        self.splitter.split(text, eof, |record| {
-            if shape.accepts(&record, diagnostics) {
-                f(Row { record, positions }, diagnostics);
-            }
-        });
+        rows_of_piece(&mut self.splitter, text, eof, shape, &self.positions, diagnostics, f);
         true
     }
 }
@@ -374,6 +380,27 @@ pub fn too_large(len: u64, file: InputFile) -> Diagnostic {
         ),
     )
     .hint("Découpez l'export (par semestre, par site) ou filtrez les comptes hors périmètre avant l'export.")
+}
+
+/// The size of the pieces in which a text is read.
+const PIECE: usize = 1 << 20;
+
+/// The rows of one piece of text (see [`Table::for_each_row`]).
+#[inline(never)]
+fn rows_of_piece(
+    splitter: &mut Splitter,
+    piece: &[u8],
+    eof: bool,
+    shape: Shape,
+    positions: &[Option<usize>],
+    diagnostics: &mut Vec<Diagnostic>,
+    f: &mut impl FnMut(Row<'_>, &mut Vec<Diagnostic>),
+) {
+    splitter.split(piece, eof, |record| {
+        if shape.accepts(&record, diagnostics) {
+            f(Row { record, positions }, diagnostics);
+        }
+    });
 }
 
 /// What a row must look like to be read.

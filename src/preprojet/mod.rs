@@ -458,16 +458,35 @@ fn check_rows(rows: &BTreeMap<(String, Option<String>), Figures>, diagnostics: &
 
 /// One `P004` per certification code of the wrong shape, at the first place it is written.
 fn check_codes(c: &Computation, certifications: BTreeSet<&str>, diagnostics: &mut Vec<Diagnostic>) {
-    for cert in certifications.into_iter().filter(|c| !is_certification_code(c)) {
-        let in_mapping = c.mappings.objects.values().filter(|r| r.certification.as_deref() == Some(cert)).map(|r| r.line).min();
-        let in_drivers = c.drivers.rows.iter().find(|r| r.certification.as_deref() == Some(cert)).map(|r| r.line);
-        let in_ledger = c
-            .ledger
-            .postings
-            .iter()
-            .filter(|p| p.certification != 0 && c.ledger.certifications.name(p.certification) == cert)
-            .map(|p| p.first_line)
-            .min();
+    let wrong: BTreeSet<&str> = certifications.into_iter().filter(|c| !is_certification_code(c)).collect();
+    if wrong.is_empty() {
+        return;
+    }
+    // Where each wrong code is first written, in one pass over each input (not one per code).
+    let mut in_mapping: BTreeMap<&str, u32> = BTreeMap::new();
+    for r in c.mappings.objects.values() {
+        if let Some(cert) = r.certification.as_deref().filter(|c| wrong.contains(c)) {
+            let line = in_mapping.entry(cert).or_insert(r.line);
+            *line = (*line).min(r.line);
+        }
+    }
+    let mut in_drivers: BTreeMap<&str, u32> = BTreeMap::new();
+    for r in &c.drivers.rows {
+        if let Some(cert) = r.certification.as_deref().filter(|c| wrong.contains(c)) {
+            in_drivers.entry(cert).or_insert(r.line);
+        }
+    }
+    let mut in_ledger: BTreeMap<&str, u32> = BTreeMap::new();
+    for p in c.ledger.postings.iter().filter(|p| p.certification != 0) {
+        let cert = c.ledger.certifications.name(p.certification);
+        if wrong.contains(cert) {
+            let line = in_ledger.entry(cert).or_insert(p.first_line);
+            *line = (*line).min(p.first_line);
+        }
+    }
+    for cert in wrong {
+        let (in_mapping, in_drivers, in_ledger) =
+            (in_mapping.get(cert).copied(), in_drivers.get(cert).copied(), in_ledger.get(cert).copied());
         let (file, line) = match (in_mapping, in_drivers, in_ledger) {
             (Some(l), _, _) => (InputFile::Correspondance, Some(l)),
             (None, Some(l), _) => (InputFile::Inducteurs, Some(l)),

@@ -17,13 +17,14 @@ use crate::allocate::PoolKey;
 use crate::date::Date;
 use crate::detail::{Figure, lines_behind, raw_line};
 use crate::diagnostic::{CATALOGUE, Diagnostic, Severity};
-use crate::input::ledger::Period;
+use crate::input::Ledger;
+use crate::input::ledger::{LedgerFeed, Period};
 use crate::input::role::{Role, recognise};
 use crate::input::{Mappings, Nature};
 use crate::report::{ActionRow, ActivityRow, CertificationRow, ControlRow, Document, PoolRow, TraceRow, diagnostic_rows};
 use crate::rulebook::{NationalCode, rulebook};
 use crate::views::{FlowRow, Indicators, axis_totals, flows, indicators};
-use crate::{Inputs, Options, export, run, xlsx};
+use crate::{Options, export, run_read, xlsx};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -182,6 +183,10 @@ impl Parametres {
     }
 }
 
+fn parametres_de(parametres: JsParametres) -> Result<Parametres, Erreur> {
+    if parametres.is_undefined() || parametres.is_null() { Ok(Parametres::default()) } else { from_js(parametres.into()) }
+}
+
 /// A computation kept for what the page asks next.
 struct Calcul {
     period: Period,
@@ -198,6 +203,10 @@ struct Calcul {
 pub struct Seance {
     fichiers: BTreeMap<Role, Vec<u8>>,
     calcul: Option<Calcul>,
+    /// The ledger's rows read as its chunks arrive, for the period given by `parametrer`
+    /// (`None`: read at `calculer`, or the chunks showed that it must be read whole).
+    au_fil: Option<(Period, LedgerFeed)>,
+    periode: Option<Period>,
 }
 
 impl Seance {
@@ -322,38 +331,52 @@ impl Seance {
         Seance::default()
     }
 
-    /// Empties the buffer of a role and reserves `taille` bytes for it (one allocation for the
-    /// whole file, whatever the number of chunks).
-    pub fn preparer(&mut self, role_du_fichier: &str, taille: usize) -> Result<(), Erreur> {
-        let buffer = self.fichiers.entry(role(role_du_fichier)?).or_default();
-        *buffer = Vec::new();
-        buffer.try_reserve_exact(taille).map_err(|_| Erreur(format!("mémoire insuffisante pour un fichier de {taille} octets")))?;
-        self.calcul = None;
+    /// Gives the parameters of the next computation before its files: the ledger's rows are
+    /// then read as its chunks arrive (`ajouter`), while the next chunk is being read from the
+    /// disk, instead of all at `calculer`. Same results either way.
+    pub fn parametrer(&mut self, parametres: JsParametres) -> Result<(), Erreur> {
+        self.periode = Some(parametres_de(parametres)?.options()?.period);
         Ok(())
     }
 
-    /// Appends a chunk of a file (copied once, into wasm memory).
+    /// Empties the buffer of a role and reserves `taille` bytes for it (one allocation for the
+    /// whole file, whatever the number of chunks).
+    pub fn preparer(&mut self, role_du_fichier: &str, taille: usize) -> Result<(), Erreur> {
+        let role = role(role_du_fichier)?;
+        let buffer = self.fichiers.entry(role).or_default();
+        *buffer = Vec::new();
+        buffer.try_reserve_exact(taille).map_err(|_| Erreur(format!("mémoire insuffisante pour un fichier de {taille} octets")))?;
+        self.calcul = None;
+        if role == Role::GrandLivre {
+            self.au_fil = self.periode.map(|p| (p, LedgerFeed::new(p)));
+        }
+        Ok(())
+    }
+
+    /// Appends a chunk of a file (copied once, into wasm memory); the ledger's rows whose
+    /// lines are whole are read at once when the parameters were given.
     pub fn ajouter(&mut self, role_du_fichier: &str, morceau: &[u8]) -> Result<(), Erreur> {
-        let buffer = self.fichiers.entry(role(role_du_fichier)?).or_default();
+        let role = role(role_du_fichier)?;
+        let buffer = self.fichiers.entry(role).or_default();
         buffer.try_reserve(morceau.len()).map_err(|_| Erreur("mémoire insuffisante pour lire le fichier".to_owned()))?;
         buffer.extend_from_slice(morceau);
+        if role == Role::GrandLivre {
+            if let Some((_, feed)) = &mut self.au_fil {
+                if !feed.feed(morceau) {
+                    self.au_fil = None;
+                }
+            }
+        }
         Ok(())
     }
 
     /// Reads, validates and allocates the three files; keeps everything for the next questions.
     pub fn calculer(&mut self, parametres: JsParametres) -> Result<JsResultat, Erreur> {
-        let parametres: Parametres = if parametres.is_undefined() || parametres.is_null() {
-            Parametres::default()
-        } else {
-            from_js(parametres.into())?
-        };
-        let options = parametres.options()?;
-        let inputs = Inputs {
-            ledger: self.fichier(Role::GrandLivre),
-            mapping: self.fichier(Role::Correspondance),
-            drivers: self.fichier(Role::Inducteurs),
-        };
-        let outcome = run(inputs, options);
+        let options = parametres_de(parametres)?.options()?;
+        // The ledger read as it arrived, if it was for this period and could be; else now.
+        let au_fil = self.au_fil.take().filter(|(p, _)| *p == options.period).and_then(|(_, feed)| feed.finish());
+        let ledger = au_fil.unwrap_or_else(|| Ledger::read(self.fichier(Role::GrandLivre), options.period));
+        let outcome = run_read(ledger, self.fichier(Role::Correspondance), self.fichier(Role::Inducteurs));
         let document = outcome.allocation.as_ref().map(|a| Document::new(a, &outcome.diagnostics));
         let book = rulebook();
         let mut libelles = BTreeMap::new();

@@ -108,6 +108,8 @@ describe('la page', { timeout: 180_000 }, () => {
     // Trace : le centime ex æquo du pool D02 (côté cma) va à A03 avant C01.
     await page.locator('details.trace summary', { hasText: 'D02 gouvernance' }).click();
     const partage = page.locator('details.trace[open] table.partage', { hasText: 'côté cma' });
+    // La trace se remplit à l'événement « toggle », qui suit le clic d'une tâche : l'attendre.
+    await partage.locator('tbody tr').first().waitFor();
     const parts = (await partage.locator('tbody tr').evaluateAll((l) => l.map((x) => x.textContent))).map(net);
     assert.deepEqual(parts, ['A01régional1,50825,68 €', 'A03régional1,00550,46 €', 'C01régional1,00550,45 €']);
 

@@ -8,6 +8,9 @@ mod cli;
 mod formats;
 // Entrées gardées par le fuzzing et graines du corpus, rejouées.
 mod fuzz;
+// Aucune étape quadratique : deux fois plus de sites, d'objets et de pools, deux fois plus de travail (compté) ;
+// le générateur du banc est déterministe et réaliste.
+mod lineaire;
 // Lecture rapide : le découpage des lignes donne les enregistrements du crate csv, entier ou par morceaux.
 mod lecture;
 // Fichiers hostiles : bombe ZIP, fichier trop grand, ligne très longue, un million d'objets.

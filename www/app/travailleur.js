@@ -1,5 +1,6 @@
 // Le Web Worker du calcul : il charge le module WebAssembly, reçoit les fichiers (objets File),
 // les lit par morceaux directement dans la mémoire du module (jamais en une chaîne JavaScript),
+// le module lisant les lignes du grand livre à mesure,
 // annonce sa progression, calcule, puis répond aux questions de la page (diagnostics, détail
 // d'un chiffre, ligne d'un fichier, exports). La page l'arrête (terminate) pour annuler.
 
@@ -17,13 +18,18 @@ function exiger() {
 async function calculer(id, fichiers, parametres) {
   seance?.free();
   seance = new Seance();
+  // Les paramètres d'abord : le module lit les lignes du grand livre à mesure que ses morceaux
+  // arrivent, pendant que le morceau suivant est lu sur le disque.
+  seance.parametrer(parametres);
   const total = Object.values(fichiers).reduce((s, f) => s + f.size, 0);
   let lus = 0;
   const debut = performance.now();
   for (const [role, fichier] of Object.entries(fichiers)) {
     seance.preparer(role, fichier.size);
+    let suivant = fichier.slice(0, MORCEAU).arrayBuffer();
     for (let position = 0; position < fichier.size; position += MORCEAU) {
-      const morceau = new Uint8Array(await fichier.slice(position, position + MORCEAU).arrayBuffer());
+      const morceau = new Uint8Array(await suivant);
+      if (position + MORCEAU < fichier.size) suivant = fichier.slice(position + MORCEAU, position + 2 * MORCEAU).arrayBuffer();
       seance.ajouter(role, morceau);
       lus += morceau.length;
       postMessage({ id, progres: { etape: 'lecture', role, lus, total } });

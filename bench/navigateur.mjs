@@ -1,0 +1,51 @@
+// The target of issue #6 in the browser: from the drop of the files to the results on screen,
+// measured in Debian's headless Chromium driven by playwright-core (the end-to-end tests'
+// session: tests/e2e/outils.mjs), on the benchmark's generated files.
+//
+//   node bench/navigateur.mjs <dossier> [passages]
+//
+// Each pass opens the page afresh (its worker and WebAssembly module are loaded as for a user),
+// gives the three files to the file input, clicks « Calculer » and waits for « Résultats prêts ».
+// Prints one JSON object: every pass in milliseconds, and the worker's own split of the best one
+// (reading the files into the module, computing) as the page shows it.
+
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { demarrer, attendreResultats, net } from '../tests/e2e/outils.mjs';
+
+const [, , dossier, passages = '3'] = process.argv;
+const fichiers = ['grand-livre.csv', 'correspondance.csv', 'inducteurs.csv'].map((f) => path.resolve(dossier, f));
+const octets = fichiers.reduce((s, f) => s + statSync(f).size, 0);
+
+const session = await demarrer();
+const mesures = [];
+try {
+  for (let i = 0; i < Number(passages); i++) {
+    const page = await session.page();
+    const debut = Date.now();
+    await page.getByLabel('Fichiers à analyser').setInputFiles(fichiers);
+    await page.locator('[data-liste] tbody tr').nth(2).waitFor();
+    const reconnus = Date.now() - debut;
+    await page.getByRole('button', { name: 'Calculer', exact: true }).click();
+    const statut = await attendreResultats(page, 300_000);
+    const ms = Date.now() - debut;
+    if (!/Résultats prêts/.test(statut)) throw new Error(`calcul impossible : ${statut}`);
+    mesures.push({ ms, reconnus, entete: net(await page.locator('[data-entete-resultats]').textContent()) });
+    await page.close();
+  }
+} finally {
+  await session.arreter();
+}
+if (session.erreurs.length) {
+  console.error(session.erreurs.join('\n'));
+  process.exit(1);
+}
+const meilleur = mesures.reduce((a, b) => (b.ms < a.ms ? b : a));
+console.log(JSON.stringify({
+  octets,
+  passages: mesures.map((m) => m.ms),
+  meilleur_ms: meilleur.ms,
+  // Files listed with their recognised roles (before « Calculer »).
+  fichiers_reconnus_ms: meilleur.reconnus,
+  entete: meilleur.entete,
+}));
