@@ -234,13 +234,7 @@ fn read(path: &Path, file: InputFile, unreadable_files: &mut Vec<Diagnostic>) ->
 
 /// `modeles`: every template written to `folder`.
 fn write_templates(folder: &Path) -> ExitCode {
-    let files = match cma_analytique::templates::all() {
-        Ok(files) => files,
-        Err(e) => {
-            eprintln!("cma-analytique : modèles impossibles à produire : {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let files = cma_analytique::templates::all();
     if let Err(e) = std::fs::create_dir_all(folder) {
         eprintln!("cma-analytique : impossible de créer « {} » : {e}", folder.display());
         return ExitCode::from(2);
@@ -364,11 +358,7 @@ fn preproject(args: &PreProjectArgs) -> Result<ExitCode, ExitCode> {
         write(path, doc.note.as_bytes())?;
     }
     if let Some(path) = &args.xlsx {
-        let bytes = export::xlsx(&doc).map_err(|e| {
-            eprintln!("cma-analytique : {e}");
-            ExitCode::from(2)
-        })?;
-        write(path, &bytes)?;
+        write(path, &export::xlsx(&doc))?;
     }
     print(if files.json { serde_json::to_string_pretty(&doc) } else { Ok(doc.to_text()) })?;
     Ok(ExitCode::SUCCESS)
@@ -494,7 +484,7 @@ fn review(args: &ReviewArgs) -> Result<ExitCode, ExitCode> {
     let doc = revue::review(&files, &options);
     if let Some(path) = &args.csv {
         for (i, table) in revue::export::tables(&doc).iter().enumerate() {
-            let target = if i == 0 { path.clone() } else { sibling(path, table.name) };
+            let target = if i == 0 { path.clone() } else { sibling(path, table.id) };
             write(&target, &revue::export::csv(table))?;
         }
     }
@@ -503,11 +493,7 @@ fn review(args: &ReviewArgs) -> Result<ExitCode, ExitCode> {
             eprintln!("cma-analytique : date du jour illisible");
             return Ok(ExitCode::from(2));
         };
-        let bytes = revue::export::xlsx(&doc, date).map_err(|e| {
-            eprintln!("cma-analytique : {e}");
-            ExitCode::from(2)
-        })?;
-        write(path, &bytes)?;
+        write(path, &revue::export::xlsx(&doc, date))?;
     }
     print(if args.json { serde_json::to_string_pretty(&doc) } else { Ok(doc.to_text()) })?;
     Ok(ExitCode::SUCCESS)

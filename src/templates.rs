@@ -2,11 +2,10 @@
 //! column definitions, with one filled example row from the rulebook (`modeles.tsv`). The three
 //! example rows form a small consistent case, so the templates read back as a valid computation.
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
-
+use crate::export::{Cell, Sheet};
 use crate::input::role::Role;
-use crate::input::sheet::write_decimal;
 use crate::rulebook::rulebook;
+use crate::xlsx::workbook;
 
 /// One template file: its name and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,44 +28,41 @@ fn header_and_example(role: Role) -> Vec<(&'static str, &'static str, &'static s
 /// The CSV template: UTF-8 with BOM (so that Excel shows the accents), `;`, CRLF.
 pub fn csv(role: Role) -> Vec<u8> {
     let columns = header_and_example(role);
-    let quote = |s: &str| if s.contains([';', '"']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() };
+    let quote = |s: &str| {
+        if s.contains([';', '"']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+    };
     let header: Vec<String> = columns.iter().map(|(n, _, _)| quote(n)).collect();
     let example: Vec<String> = columns.iter().map(|(_, v, _)| quote(v)).collect();
     format!("\u{feff}{}\r\n{}\r\n", header.join(";"), example.join(";")).into_bytes()
 }
 
-/// The XLSX template: one sheet named like the input, bold header, numbers as number cells.
-pub fn xlsx(role: Role) -> Result<Vec<u8>, XlsxError> {
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(role.label())?;
-    let bold = Format::new().set_bold();
-    let number = Format::new().set_num_format("# ##0.00####");
-    for (i, (name, value, kind)) in header_and_example(role).into_iter().enumerate() {
-        let column = u16::try_from(i).unwrap_or(u16::MAX);
-        sheet.write_string_with_format(0, column, name, &bold)?;
-        let width = u16::try_from(name.len().max(value.chars().count()) + 4).unwrap_or(60);
-        sheet.set_column_width(column, width)?;
-        match (kind, value.is_empty()) {
-            (_, true) => {}
-            ("nombre", false) => write_decimal(sheet, 1, column, value, &number)?,
-            _ => {
-                sheet.write_string(1, column, value)?;
-            }
-        }
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    workbook.save_to_buffer()
+/// The XLSX template: one sheet named like the input, bold frozen header, numbers as exact
+/// number cells (`1234,56` of the rulebook written `1234.56`).
+pub fn xlsx(role: Role) -> Vec<u8> {
+    let columns = header_and_example(role);
+    let names: Vec<&str> = columns.iter().map(|(n, _, _)| *n).collect();
+    let mut sheet = Sheet::new(role.label(), role.label(), &names);
+    sheet.rows.push(
+        columns
+            .iter()
+            .map(|&(_, value, kind)| match (kind, value.is_empty()) {
+                (_, true) => Cell::Empty,
+                ("nombre", false) => Cell::quantity(&value.replace(',', ".").replace(char::is_whitespace, "")),
+                _ => Cell::from(value),
+            })
+            .collect(),
+    );
+    workbook(&[sheet])
 }
 
 /// Every template, CSV and XLSX, for every input.
-pub fn all() -> Result<Vec<TemplateFile>, XlsxError> {
+pub fn all() -> Vec<TemplateFile> {
     let mut files = Vec::new();
     for role in Role::ALL {
         files.push(TemplateFile { name: format!("{}.csv", role.label()), bytes: csv(role) });
-        files.push(TemplateFile { name: format!("{}.xlsx", role.label()), bytes: xlsx(role)? });
+        files.push(TemplateFile { name: format!("{}.xlsx", role.label()), bytes: xlsx(role) });
     }
-    Ok(files)
+    files
 }
 
 /// The user documentation of the three files' columns (`docs/colonnes.md`), from the same
@@ -83,13 +79,8 @@ pub fn columns_markdown() -> String {
     for role in Role::ALL {
         out.push_str(&format!("\n## {}\n\n| colonne | obligatoire | autres noms reconnus | exemple |\n|---|---|---|---|\n", role.label()));
         for def in role.columns() {
-            let aliases: Vec<String> = def
-                .aliases
-                .iter()
-                .copied()
-                .chain(book.column_aliases(role.label(), def.name))
-                .map(|a| format!("`{a}`"))
-                .collect();
+            let aliases: Vec<String> =
+                def.aliases.iter().copied().chain(book.column_aliases(role.label(), def.name)).map(|a| format!("`{a}`")).collect();
             let required = if def.required || (role == Role::GrandLivre && def.name == "objet") { "oui" } else { "non" };
             let (example, _) = book.template_example(role.label(), def.name);
             out.push_str(&format!("| `{}` | {required} | {} | {example} |\n", def.name, aliases.join(", ")));
@@ -115,7 +106,9 @@ pub fn canonical_csv(role: Role, bytes: &[u8]) -> Result<Vec<u8>, crate::diagnos
     };
     let defs = role.columns();
     let mut table = crate::input::table::Table::open_lenient(bytes, file, defs)?;
-    let quote = |s: &str| if s.contains([';', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() };
+    let quote = |s: &str| {
+        if s.contains([';', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+    };
     let mut out = defs.iter().map(|d| d.name).collect::<Vec<_>>().join(";");
     out.push('\n');
     table.for_each_row(&mut Vec::new(), |row, _| {

@@ -1,37 +1,81 @@
-//! A minimal XLSX (Office Open XML) workbook writer: sheets of text, exact numbers, a frozen bold
-//! header and French number formats, in an uncompressed ZIP.
+//! The one XLSX (Office Open XML) writer of the crate: sheets of text and exact numbers, bold
+//! headers, labels and total rows, frozen panes, French number formats, in an uncompressed ZIP.
+//! Every workbook of the tool (results, pre-project, review) goes through [`workbook`].
 //!
-//! Why not `rust_xlsxwriter`: its number cells are `f64` (floats are banned from this crate by
-//! clippy.toml and the tidy test), it stamps the wall clock into the document properties, and it
-//! would more than double the WebAssembly module. An XLSX number is decimal text in XML
-//! (`<v>1234.56</v>`): writing the amount's own text is exact. Text cells are inline strings,
-//! which a spreadsheet never evaluates as formulas. Same sheets, same bytes.
+//! Why not a workbook crate: their number cells are `f64` (floats are banned from this crate by
+//! clippy.toml and the tidy test) and they stamp the wall clock into the document properties
+//! (the core never reads the clock). An XLSX number is decimal text in XML (`<v>1234.56</v>`):
+//! writing the amount's own text is exact. Text cells are inline strings, which a spreadsheet
+//! never evaluates as formulas. Same sheets, same bytes.
 
 use std::fmt::Write as _;
 
-use crate::export::{Cell, Sheet};
+use crate::export::{Cell, Layout, Sheet};
 
-/// Style indices of `STYLES`' `cellXfs`.
-const STYLE_AMOUNT: u8 = 1;
-const STYLE_DECIMAL: u8 = 2;
-const STYLE_HEADER: u8 = 3;
+/// Number formats: `(id, code)`; the index in this list is the one of [`style`]. 0 is
+/// « General » (texts), 164 amounts in euros, then a number with 0 to 8 decimals.
+const NUMBER_FORMATS: [(u16, &str); 11] = [
+    (0, ""),
+    (164, r#"#,##0.00\ &quot;€&quot;"#),
+    (165, "#,##0"),
+    (166, "#,##0.0"),
+    (167, "#,##0.00"),
+    (168, "#,##0.000"),
+    (169, "#,##0.0000"),
+    (170, "#,##0.00000"),
+    (171, "#,##0.000000"),
+    (172, "#,##0.0000000"),
+    (173, "#,##0.00000000"),
+];
 
-const STYLES: &str = concat!(
-    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
-    r#"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#,
-    r##"<numFmts count="2"><numFmt numFmtId="164" formatCode="#,##0.00\ &quot;€&quot;"/>"##,
-    r##"<numFmt numFmtId="165" formatCode="#,##0.00####"/></numFmts>"##,
-    r#"<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>"#,
-    r#"<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>"#,
-    r#"<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"#,
-    r#"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#,
-    r#"<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#,
-    r#"<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#,
-    r#"<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#,
-    r#"<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>"#,
-    r#"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#,
-    r#"</styleSheet>"#
-);
+/// Index of `cellXfs`: regular then bold, each with every number format; then wrapped text,
+/// regular and bold.
+fn style(bold: bool, format: usize) -> usize {
+    usize::from(bold) * NUMBER_FORMATS.len() + format
+}
+
+fn wrapped(bold: bool) -> usize {
+    2 * NUMBER_FORMATS.len() + usize::from(bold)
+}
+
+/// The number format of a cell: euros for money, its own decimals for another number.
+fn format_of(cell: &Cell) -> usize {
+    match cell {
+        Cell::Amount(_) => 1,
+        Cell::Number(n) if n.scale() <= 8 => 2 + n.scale() as usize,
+        Cell::Text(_) | Cell::Number(_) | Cell::Empty => 0,
+    }
+}
+
+fn styles() -> String {
+    let mut xml = format!(r#"{XML_HEADER}<styleSheet xmlns="{MAIN_NS}"><numFmts count="{}">"#, NUMBER_FORMATS.len() - 1);
+    for (id, code) in &NUMBER_FORMATS[1..] {
+        let _ = write!(xml, r#"<numFmt numFmtId="{id}" formatCode="{code}"/>"#);
+    }
+    xml.push_str(concat!(
+        r#"</numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>"#,
+        r#"<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>"#,
+        r#"<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"#,
+        r#"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#,
+    ));
+    let _ = write!(xml, r#"<cellXfs count="{}">"#, 2 * NUMBER_FORMATS.len() + 2);
+    for bold in [0, 1] {
+        for (id, _) in NUMBER_FORMATS {
+            let _ = write!(
+                xml,
+                r#"<xf numFmtId="{id}" fontId="{bold}" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1"/>"#
+            );
+        }
+    }
+    for bold in [0, 1] {
+        let _ = write!(
+            xml,
+            r#"<xf numFmtId="0" fontId="{bold}" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>"#
+        );
+    }
+    xml.push_str(r#"</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#);
+    xml
+}
 
 const XML_HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#;
 const MAIN_NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
@@ -52,10 +96,7 @@ pub fn workbook(sheets: &[Sheet]) -> Vec<u8> {
             r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
         );
         let _ = write!(book, r#"<sheet name="{}" sheetId="{n}" r:id="rId{n}"/>"#, escape(&sheet_name(sheet.title)));
-        let _ = write!(
-            rels,
-            r#"<Relationship Id="rId{n}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>"#
-        );
+        let _ = write!(rels, r#"<Relationship Id="rId{n}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>"#);
     }
     types.push_str("</Types>");
     book.push_str("</sheets></workbook>");
@@ -70,7 +111,7 @@ pub fn workbook(sheets: &[Sheet]) -> Vec<u8> {
     );
     zip.add("xl/workbook.xml", book.as_bytes());
     zip.add("xl/_rels/workbook.xml.rels", rels.as_bytes());
-    zip.add("xl/styles.xml", STYLES.as_bytes());
+    zip.add("xl/styles.xml", styles().as_bytes());
     for (i, sheet) in sheets.iter().enumerate() {
         zip.add(&format!("xl/worksheets/sheet{}.xml", i + 1), worksheet(sheet).as_bytes());
     }
@@ -82,39 +123,62 @@ fn sheet_name(title: &str) -> String {
     title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect()
 }
 
+/// Width of each column, in characters: its longest text (a wrapped header counts for at most
+/// 20), 14 for a number, between 8 and 60; the one column of a text, 110.
+fn widths(sheet: &Sheet) -> Vec<usize> {
+    if sheet.layout == Layout::Text {
+        return vec![110];
+    }
+    let count = sheet.rows.iter().map(Vec::len).chain([sheet.columns.len()]).max().unwrap_or(0);
+    (0..count)
+        .map(|i| {
+            let header = sheet.columns.get(i).map_or(0, |name| (name.chars().count() + 2).min(20));
+            let cells = sheet.rows.iter().filter_map(|r| r.get(i)).map(|c| match c {
+                Cell::Text(t) => t.chars().count() + 1,
+                Cell::Empty => 0,
+                Cell::Amount(_) | Cell::Number(_) => 14,
+            });
+            cells.chain([header]).max().unwrap_or(0).clamp(8, 60)
+        })
+        .collect()
+}
+
 fn worksheet(sheet: &Sheet) -> String {
-    let mut xml = format!(
-        r#"{XML_HEADER}<worksheet xmlns="{MAIN_NS}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><cols>"#
-    );
-    for (i, name) in sheet.columns.iter().enumerate() {
-        let longest = sheet
-            .rows
-            .iter()
-            .filter_map(|r| r.get(i))
-            .map(|c| match c {
-                Cell::Text(t) => t.chars().count(),
-                _ => 14,
-            })
-            .chain(std::iter::once(name.chars().count() + 2))
-            .max()
-            .unwrap_or(10);
-        let _ = write!(xml, r#"<col min="{n}" max="{n}" width="{}" customWidth="1"/>"#, longest.clamp(8, 60), n = i + 1);
+    let mut xml = format!(r#"{XML_HEADER}<worksheet xmlns="{MAIN_NS}"><sheetViews><sheetView workbookViewId="0">"#);
+    if let Layout::Table { frozen_columns, .. } = sheet.layout {
+        let _ = match frozen_columns {
+            0 => write!(xml, r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#),
+            n => write!(
+                xml,
+                r#"<pane xSplit="{n}" ySplit="1" topLeftCell="{}2" activePane="bottomRight" state="frozen"/>"#,
+                column_letters(usize::from(n))
+            ),
+        };
+    }
+    xml.push_str("</sheetView></sheetViews><cols>");
+    for (i, width) in widths(sheet).iter().enumerate() {
+        let _ = write!(xml, r#"<col min="{n}" max="{n}" width="{width}" customWidth="1"/>"#, n = i + 1);
     }
     xml.push_str("</cols><sheetData>");
     let header: Vec<Cell> = sheet.columns.iter().map(|c| Cell::Text(c.clone())).collect();
-    for (r, row) in std::iter::once(&header).chain(&sheet.rows).enumerate() {
+    let header = (!header.is_empty()).then_some(&header);
+    let last = sheet.rows.len();
+    for (r, row) in header.into_iter().chain(&sheet.rows).enumerate() {
+        let is_header = header.is_some() && r == 0;
+        let is_total = matches!(sheet.layout, Layout::Table { total: true, .. }) && r + usize::from(header.is_none()) == last;
         let r = r + 1;
         let _ = write!(xml, r#"<row r="{r}">"#);
         for (c, cell) in row.iter().enumerate() {
+            let bold = is_header || is_total || (sheet.layout == Layout::Pairs && c == 0);
+            let s = if is_header || sheet.layout == Layout::Text { wrapped(bold) } else { style(bold, format_of(cell)) };
+            let s = if s == 0 { String::new() } else { format!(r#" s="{s}""#) };
             let at = format!("{}{r}", column_letters(c));
-            let header_style = if r == 1 { format!(r#" s="{STYLE_HEADER}""#) } else { String::new() };
             let _ = match cell {
                 Cell::Text(t) => {
-                    write!(xml, r#"<c r="{at}" t="inlineStr"{header_style}><is><t xml:space="preserve">{}</t></is></c>"#, escape(t))
+                    write!(xml, r#"<c r="{at}" t="inlineStr"{s}><is><t xml:space="preserve">{}</t></is></c>"#, escape(t))
                 }
-                Cell::Amount(a) => write!(xml, r#"<c r="{at}" s="{STYLE_AMOUNT}"><v>{a}</v></c>"#),
-                Cell::Decimal(d) => write!(xml, r#"<c r="{at}" s="{STYLE_DECIMAL}"><v>{}</v></c>"#, escape(d)),
-                Cell::Integer(n) => write!(xml, r#"<c r="{at}"><v>{n}</v></c>"#),
+                Cell::Amount(a) => write!(xml, r#"<c r="{at}"{s}><v>{a}</v></c>"#),
+                Cell::Number(n) => write!(xml, r#"<c r="{at}"{s}><v>{n}</v></c>"#),
                 Cell::Empty => Ok(()),
             };
         }
@@ -251,6 +315,7 @@ mod tests {
             title: "Activités",
             columns: vec!["code".into(), "montant".into()],
             rows: vec![vec![Cell::Text("<A&B>".into()), Cell::Amount(Amount::from_cents(-123_456))]],
+            layout: Layout::Table { frozen_columns: 0, total: false },
         };
         let bytes = workbook(std::slice::from_ref(&sheet));
         assert_eq!(&bytes[..4], b"PK\x03\x04");
@@ -260,5 +325,33 @@ mod tests {
         assert!(text.contains("&lt;A&amp;B&gt;"));
         assert!(text.contains(r#"<sheet name="Activités" sheetId="1" r:id="rId1"/>"#));
         assert_eq!(workbook(std::slice::from_ref(&sheet)), bytes, "same sheets, same bytes");
+    }
+
+    #[test]
+    fn layouts_give_bold_labels_totals_and_a_format_per_scale() {
+        use rust_decimal::Decimal;
+        let mut table = Sheet::new("t", "Table", &["code", "part"]);
+        table.layout = Layout::Table { frozen_columns: 1, total: true };
+        table.rows.push(vec![Cell::from("A"), Cell::Number(Decimal::new(5, 4))]);
+        table.rows.push(vec![Cell::from("Total"), Cell::Amount(Amount::from_cents(1))]);
+        let xml = worksheet(&table);
+        assert!(xml.contains(r#"<pane xSplit="1" ySplit="1" topLeftCell="B2" activePane="bottomRight" state="frozen"/>"#), "{xml}");
+        assert!(xml.contains(&format!(r#"<c r="A1" t="inlineStr" s="{}">"#, wrapped(true))), "bold wrapped header: {xml}");
+        assert!(xml.contains(r#"<c r="A2" t="inlineStr">"#), "plain text: {xml}");
+        assert!(xml.contains(&format!(r#"<c r="B2" s="{}"><v>0.0005</v></c>"#, style(false, 6))), "four decimals: {xml}");
+        assert_eq!(NUMBER_FORMATS[6].1, "#,##0.0000");
+        assert!(xml.contains(&format!(r#"<c r="A3" t="inlineStr" s="{}">"#, style(true, 0))), "bold total label: {xml}");
+        assert!(xml.contains(&format!(r#"<c r="B3" s="{}"><v>0.01</v></c>"#, style(true, 1))), "bold total amount: {xml}");
+
+        let pairs = Sheet::pairs("p", "Paires", vec![("Exercice", Cell::from("2024")), ("Jours", Cell::count(-3))]);
+        let xml = worksheet(&pairs);
+        assert!(!xml.contains("<pane"), "no header to freeze: {xml}");
+        assert!(xml.contains(&format!(r#"<c r="A1" t="inlineStr" s="{}">"#, style(true, 0))), "bold label on the first row: {xml}");
+        assert!(xml.contains(&format!(r#"<c r="B2" s="{}"><v>-3</v></c>"#, style(false, 2))), "a whole number: {xml}");
+
+        let text = Sheet::text("n", "Note", "# Titre\n\nligne");
+        let xml = worksheet(&text);
+        assert_eq!(xml.matches("<row ").count(), 3, "{xml}");
+        assert!(xml.contains(r#"width="110""#) && xml.contains(&format!(r#"s="{}""#, wrapped(false))), "{xml}");
     }
 }

@@ -50,9 +50,7 @@ pub fn to_delimited(bytes: &[u8], kind: &str, file: InputFile, template_sheet: &
     let Some(name) = name else {
         return Err(unreadable(format!("classeur {kind} sans aucune feuille")));
     };
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|e| unreadable(format!("classeur {kind} : feuille « {name} » illisible : {e}")))?;
+    let range = workbook.worksheet_range(&name).map_err(|e| unreadable(format!("classeur {kind} : feuille « {name} » illisible : {e}")))?;
     let mut out = Vec::new();
     let Some((first_row, _)) = range.start() else {
         return Ok((out, name));
@@ -144,23 +142,6 @@ fn number_text(value: f64) -> String {
             rounded.trim_end_matches('0').trim_end_matches('.').to_owned()
         }
         _ => shortest,
-    }
-}
-
-/// Writes a decimal text (`1234,56`, `2,5`) as a number cell of a workbook being built, so that
-/// the user's spreadsheet can compute with it.
-#[allow(clippy::disallowed_types)] // tidy: spreadsheet-number-cell
-pub fn write_decimal(
-    sheet: &mut rust_xlsxwriter::Worksheet,
-    row: u32,
-    column: u16,
-    text: &str,
-    format: &rust_xlsxwriter::Format,
-) -> Result<(), rust_xlsxwriter::XlsxError> {
-    let normalised: String = text.chars().filter(|c| !c.is_whitespace()).map(|c| if c == ',' { '.' } else { c }).collect();
-    match normalised.parse::<f64>() {
-        Ok(value) => sheet.write_number_with_format(row, column, value, format).map(|_| ()),
-        Err(_) => sheet.write_string(row, column, text).map(|_| ()),
     }
 }
 

@@ -12,42 +12,18 @@
 //!   always filled, zero written `0`.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
-
-use crate::money::Amount;
-use crate::rulebook::rulebook;
 
 use super::PreProject;
+pub use crate::export::{Cell, neutralise};
+use crate::export::{Layout, Sheet, diagnostics_sheet};
+use crate::money::Amount;
+use crate::rulebook::rulebook;
+use crate::xlsx;
 
-/// One cell of an export.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cell {
-    Text(String),
-    /// An exact number; its scale is its number of decimals.
-    Number(Decimal),
-    Empty,
-}
-
-impl Cell {
-    fn amount(a: Amount) -> Cell {
-        Cell::Number(Decimal::new(a.cents(), 2))
-    }
-
-    /// A quantity written by `weight_sum_text` (`12.00`, `12.125`).
-    fn quantity(text: &str) -> Cell {
-        Decimal::from_str(text).map_or(Cell::Empty, Cell::Number)
-    }
-
-    fn ratio(value: Option<Decimal>) -> Cell {
-        value.map_or(Cell::Empty, Cell::Number)
-    }
-}
-
-/// The certification table: headers and rows, the total row last.
-pub fn certification_table(doc: &PreProject) -> (Vec<String>, Vec<Vec<Cell>>) {
+/// The certification table, the total row last.
+pub fn certification_table(doc: &PreProject) -> Sheet {
     let book = rulebook();
     let mut headers: Vec<String> =
         ["Code certification", "Intitulé", "Site", "Nombre d'apprentis", "Heures de formation", "Heures apprenants"]
@@ -57,7 +33,8 @@ pub fn certification_table(doc: &PreProject) -> (Vec<String>, Vec<Vec<Cell>>) {
     headers.extend(["Total des charges", "Produits", "Marge", "Coût par apprenti", "Coût par heure apprenant"].map(str::to_owned));
     let mut rows = Vec::new();
     for (r, d) in doc.certifications.iter().zip(&doc.complements) {
-        let mut row = vec![Cell::Text(r.certification.clone()), Cell::Text(d.libelle.clone()), Cell::Text(r.site.clone().unwrap_or_default())];
+        let mut row =
+            vec![Cell::Text(r.certification.clone()), Cell::Text(d.libelle.clone()), Cell::Text(r.site.clone().unwrap_or_default())];
         row.extend(figures(
             [&r.apprentis, &r.heures, &r.heures_apprenants],
             &r.rubriques,
@@ -75,209 +52,97 @@ pub fn certification_table(doc: &PreProject) -> (Vec<String>, Vec<Vec<Cell>>) {
         [t.marge, t.cout_par_apprenti, t.cout_par_heure_apprenant],
     ));
     rows.push(total);
-    (headers, rows)
+    Sheet {
+        id: "certifications",
+        title: "Certifications",
+        columns: headers,
+        rows,
+        layout: Layout::Table { frozen_columns: 1, total: true },
+    }
 }
 
 /// The figures of a row, from « Nombre d'apprentis » to « Coût par heure apprenant ».
 fn figures(counts: [&str; 3], headings: &BTreeMap<String, Amount>, money: [Amount; 2], ratios: [Option<Decimal>; 3]) -> Vec<Cell> {
     let mut cells: Vec<Cell> = counts.into_iter().map(Cell::quantity).collect();
-    cells.extend(rulebook().headings.iter().map(|(id, _)| Cell::amount(headings.get(id).copied().unwrap_or_default())));
-    cells.extend(money.map(Cell::amount));
+    cells.extend(rulebook().headings.iter().map(|(id, _)| Cell::Amount(headings.get(id).copied().unwrap_or_default())));
+    cells.extend(money.map(Cell::Amount));
     cells.extend(ratios.map(Cell::ratio));
     cells
 }
 
-/// A text cell that no spreadsheet will take for a formula.
-pub fn neutralise(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
-}
-
-fn csv_cell(cell: &Cell) -> String {
-    match cell {
-        Cell::Text(t) => neutralise(t),
-        Cell::Number(n) => n.to_string().replace('.', ","),
-        Cell::Empty => String::new(),
-    }
-}
-
 /// The certification table as the users' CSV (UTF-8 with BOM, `;`, comma decimals).
 pub fn csv(doc: &PreProject) -> Vec<u8> {
-    let (headers, rows) = certification_table(doc);
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());
-    // Writing to a Vec cannot fail.
-    let _ = writer.write_record(headers.iter().map(|h| neutralise(h)));
-    for row in &rows {
-        let _ = writer.write_record(row.iter().map(csv_cell));
-    }
-    writer.into_inner().unwrap_or_default()
+    crate::export::csv(&certification_table(doc))
 }
 
-/// Formats of the workbook.
-struct Formats {
-    header: Format,
-    bold: Format,
-    money: Format,
-    ratio: Format,
-    wrap: Format,
-}
-
-fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, cell: &Cell, f: &Formats, bold: bool) -> Result<(), XlsxError> {
-    match cell {
-        Cell::Text(t) if bold => sheet.write_string_with_format(row, col, t, &f.bold).map(drop),
-        Cell::Text(t) => sheet.write_string(row, col, t).map(drop),
-        Cell::Number(n) => {
-            let format = if n.scale() == 4 { &f.ratio } else { &f.money };
-            let format = if bold { &format.clone().set_bold() } else { format };
-            sheet.write_with_format(row, col, *n, format).map(drop)
-        }
-        Cell::Empty => Ok(()),
-    }
-}
-
-/// The whole pre-project as an XLSX workbook. The creation date is the sending date of the
-/// préprojet, so that the same inputs give the same bytes.
-pub fn xlsx(doc: &PreProject) -> Result<Vec<u8>, String> {
-    build_xlsx(doc).map_err(|e| format!("classeur XLSX impossible à écrire : {e}"))
-}
-
-fn build_xlsx(doc: &PreProject) -> Result<Vec<u8>, XlsxError> {
-    let f = Formats {
-        header: Format::new().set_bold().set_text_wrap(),
-        bold: Format::new().set_bold(),
-        money: Format::new().set_num_format("#,##0.00"),
-        ratio: Format::new().set_num_format("0.0000"),
-        wrap: Format::new().set_text_wrap(),
-    };
-    let mut book = Workbook::new();
-    let mut properties = DocProperties::new().set_title("Préprojet France compétences").set_author("cma-analytique");
-    if let Some(c) = &doc.calendrier {
-        let d = c.date_envoi;
-        let date = ExcelDateTime::from_ymd(u16::try_from(d.year()).unwrap_or(1900), d.month(), d.day())?;
-        properties = properties.set_creation_datetime(&date);
-    }
-    book.set_properties(&properties);
-
+/// Every sheet of the workbook: identity, certifications, products by financer, indicators,
+/// explanatory note, diagnostics.
+pub fn sheets(doc: &PreProject) -> Vec<Sheet> {
     let id = &doc.identite;
-    let sheet = book.add_worksheet().set_name("Identité")?;
-    let mut lines: Vec<(&str, String)> = vec![
-        ("Nom de l'organisme", id.nom.clone()),
-        ("SIRET", id.siret.clone()),
-        ("UAI", id.uai.clone()),
-        ("Exercice", id.exercice.map_or_else(String::new, |y| y.to_string())),
+    let mut identity: Vec<(&str, Cell)> = vec![
+        ("Nom de l'organisme", id.nom.as_str().into()),
+        ("SIRET", id.siret.as_str().into()),
+        ("UAI", id.uai.as_str().into()),
+        ("Exercice", id.exercice.map_or(Cell::Empty, |y| Cell::Text(y.to_string()))),
     ];
     if let Some(c) = &doc.calendrier {
-        lines.extend([
-            ("Date de transmission à France compétences", c.date_transmission.french()),
-            ("Date limite du préprojet (CMA France)", c.date_limite_preprojet.french()),
-            ("Date d'envoi du préprojet", c.date_envoi.french()),
-            ("Statut", c.statut.label().to_owned()),
-            ("Jours restants (négatif : retard)", c.jours_restants.to_string()),
+        identity.extend([
+            ("Date de transmission à France compétences", c.date_transmission.french().into()),
+            ("Date limite du préprojet (CMA France)", c.date_limite_preprojet.french().into()),
+            ("Date d'envoi du préprojet", c.date_envoi.french().into()),
+            ("Statut", c.statut.label().into()),
+            ("Jours restants (négatif : retard)", Cell::count(c.jours_restants)),
         ]);
     }
-    for (i, (label, value)) in lines.iter().enumerate() {
-        let r = i as u32;
-        sheet.write_string_with_format(r, 0, *label, &f.bold)?;
-        sheet.write_string(r, 1, value)?;
-    }
-    sheet.set_column_width(0, 44)?;
-    sheet.set_column_width(1, 30)?;
 
-    let (headers, rows) = certification_table(doc);
-    let sheet = book.add_worksheet().set_name("Certifications")?;
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, h, &f.header)?;
-        sheet.set_column_width(c as u16, if c == 1 { 36 } else { 15 })?;
-    }
-    let last = rows.len();
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            write_cell(sheet, r as u32 + 1, c as u16, cell, &f, r + 1 == last)?;
-        }
-    }
-    sheet.set_freeze_panes(1, 1)?;
-
-    let sheet = book.add_worksheet().set_name("Produits par financeur")?;
-    for (c, h) in ["Code certification", "Site", "Financeur", "Catégorie (annexe 4)", "Montant"].iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &f.header)?;
-    }
-    let mut r = 1;
+    let mut products =
+        Sheet::new("produits", "Produits par financeur", &["Code certification", "Site", "Financeur", "Catégorie (annexe 4)", "Montant"]);
     for d in &doc.complements {
         for (financer, amount) in &d.produits_par_financeur {
             let label = rulebook().financer(financer).map_or("non précisé", |x| x.label.as_str());
-            sheet.write_string(r, 0, &d.certification)?;
-            sheet.write_string(r, 1, d.site.as_deref().unwrap_or(""))?;
-            sheet.write_string(r, 2, financer)?;
-            sheet.write_string(r, 3, label)?;
-            write_cell(sheet, r, 4, &Cell::amount(*amount), &f, false)?;
-            r += 1;
+            products.rows.push(vec![
+                d.certification.as_str().into(),
+                d.site.as_deref().unwrap_or("").into(),
+                financer.as_str().into(),
+                label.into(),
+                Cell::Amount(*amount),
+            ]);
         }
     }
-    sheet.set_column_width(3, 60)?;
 
     let i = &doc.indicateurs;
-    let sheet = book.add_worksheet().set_name("Indicateurs")?;
+    let on_time = match i.preprojet_a_l_heure {
+        Some(true) => "oui",
+        Some(false) => "non",
+        None => "",
+    };
     let indicators: Vec<(&str, Cell)> = vec![
-        ("Objets analytiques rattachés", Cell::Number(Decimal::from(i.objets_rattaches))),
-        ("Objets analytiques du grand livre", Cell::Number(Decimal::from(i.objets_total))),
+        ("Objets analytiques rattachés", Cell::count(i.objets_rattaches)),
+        ("Objets analytiques du grand livre", Cell::count(i.objets_total)),
         ("Part des objets rattachés", Cell::ratio(i.part_objets_rattaches)),
-        ("Charges rattachées", Cell::amount(i.charges_rattachees)),
-        ("Charges du grand livre", Cell::amount(i.charges_total)),
+        ("Charges rattachées", Cell::Amount(i.charges_rattachees)),
+        ("Charges du grand livre", Cell::Amount(i.charges_total)),
         ("Part des charges rattachées", Cell::ratio(i.part_charges_rattachees)),
-        ("Produits rattachés", Cell::amount(i.produits_rattaches)),
-        ("Produits du grand livre", Cell::amount(i.produits_total)),
+        ("Produits rattachés", Cell::Amount(i.produits_rattaches)),
+        ("Produits du grand livre", Cell::Amount(i.produits_total)),
         ("Part des produits rattachés", Cell::ratio(i.part_produits_rattaches)),
-        ("Charges indirectes (pools)", Cell::amount(i.charges_indirectes)),
-        ("Charges indirectes réparties par les clés harmonisées", Cell::amount(i.charges_indirectes_reparties)),
+        ("Charges indirectes (pools)", Cell::Amount(i.charges_indirectes)),
+        ("Charges indirectes réparties par les clés harmonisées", Cell::Amount(i.charges_indirectes_reparties)),
         ("Part des charges indirectes réparties", Cell::ratio(i.part_charges_indirectes_reparties)),
-        (
-            "Préprojet à l'heure",
-            Cell::Text(match i.preprojet_a_l_heure {
-                Some(true) => "oui".to_owned(),
-                Some(false) => "non".to_owned(),
-                None => String::new(),
-            }),
-        ),
+        ("Préprojet à l'heure", on_time.into()),
     ];
-    for (r, (label, cell)) in indicators.iter().enumerate() {
-        sheet.write_string_with_format(r as u32, 0, *label, &f.bold)?;
-        write_cell(sheet, r as u32, 1, cell, &f, false)?;
-    }
-    sheet.set_column_width(0, 52)?;
-    sheet.set_column_width(1, 18)?;
 
-    let sheet = book.add_worksheet().set_name("Note explicative")?;
-    sheet.set_column_width(0, 120)?;
-    for (r, line) in doc.note.lines().enumerate() {
-        sheet.write_string_with_format(r as u32, 0, line, &f.wrap)?;
-    }
-
-    diagnostics_sheet(&mut book, &doc.diagnostics, &f.header)?;
-    book.save_to_buffer()
+    vec![
+        Sheet::pairs("identite", "Identité", identity),
+        certification_table(doc),
+        products,
+        Sheet::pairs("indicateurs", "Indicateurs", indicators),
+        Sheet::text("note", "Note explicative", &doc.note),
+        diagnostics_sheet(&doc.diagnostics),
+    ]
 }
 
-/// The « Diagnostics » sheet of a workbook (pre-project, review): one row per finding, texts as
-/// string cells (never formulas).
-pub fn diagnostics_sheet(
-    book: &mut rust_xlsxwriter::Workbook,
-    diagnostics: &[crate::report::DiagnosticRow],
-    header: &rust_xlsxwriter::Format,
-) -> Result<(), rust_xlsxwriter::XlsxError> {
-    let sheet = book.add_worksheet().set_name("Diagnostics")?;
-    for (c, h) in ["Code", "Gravité", "Fichier", "Ligne", "Message", "Aide"].iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, header)?;
-    }
-    for (r, d) in diagnostics.iter().enumerate() {
-        let r = r as u32 + 1;
-        sheet.write_string(r, 0, &d.code)?;
-        sheet.write_string(r, 1, d.severite.label())?;
-        sheet.write_string(r, 2, &d.fichier)?;
-        if let Some(line) = d.ligne {
-            sheet.write_number(r, 3, line)?;
-        }
-        sheet.write_string(r, 4, &d.message)?;
-        sheet.write_string(r, 5, &d.aide)?;
-    }
-    sheet.set_column_width(4, 100)?;
-    sheet.set_column_width(5, 80)?;
-    Ok(())
+/// The whole pre-project as an XLSX workbook (same document, same bytes).
+pub fn xlsx(doc: &PreProject) -> Vec<u8> {
+    xlsx::workbook(&sheets(doc))
 }

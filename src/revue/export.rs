@@ -7,26 +7,19 @@
 //! Pure: the document in, bytes out.
 
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{DocProperties, Format, Workbook, XlsxError};
 
 use super::Review;
 use super::compare::Measure;
 use super::network::NationalRow;
 use crate::date::Date;
+pub use crate::export::csv;
+use crate::export::{Cell, Sheet, diagnostics_sheet};
 use crate::money::Amount;
-use crate::preprojet::export::{Cell, neutralise};
-use crate::ratio;
 use crate::rulebook::rulebook;
+use crate::xlsx;
 
-/// One table of the review.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReviewTable {
-    /// Suffix of its CSV file and identifier (`comparaison`, `atypiques`…).
-    pub name: &'static str,
-    /// Its sheet's name in the workbook.
-    pub title: &'static str,
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
+fn table(id: &'static str, title: &'static str, columns: Vec<String>, rows: Vec<Vec<Cell>>) -> Sheet {
+    Sheet { columns, rows, ..Sheet::new(id, title, &[]) }
 }
 
 fn text(t: &str) -> Cell {
@@ -34,7 +27,7 @@ fn text(t: &str) -> Cell {
 }
 
 fn amount(a: Amount) -> Cell {
-    Cell::Number(Decimal::new(a.cents(), 2))
+    Cell::Amount(a)
 }
 
 fn number(d: Option<Decimal>) -> Cell {
@@ -67,12 +60,32 @@ fn heading_labels(prefix: &str) -> Vec<String> {
 }
 
 /// Every table of the review, in the order of the workbook.
-pub fn tables(doc: &Review) -> Vec<ReviewTable> {
-    vec![comparison(doc), measures(doc), headings(doc), outliers(doc), singles(doc), national(doc), control(doc), compliance(doc), flagged(doc)]
+pub fn tables(doc: &Review) -> Vec<Sheet> {
+    vec![
+        comparison(doc),
+        measures(doc),
+        headings(doc),
+        outliers(doc),
+        singles(doc),
+        national(doc),
+        control(doc),
+        compliance(doc),
+        flagged(doc),
+    ]
 }
 
-fn comparison(doc: &Review) -> ReviewTable {
-    let mut h = headers(&["Code certification", "Intitulé", "Région", "Sites", "Nombre d'apprentis", "Heures apprenants", "Total des charges", "Produits", "Marge"]);
+fn comparison(doc: &Review) -> Sheet {
+    let mut h = headers(&[
+        "Code certification",
+        "Intitulé",
+        "Région",
+        "Sites",
+        "Nombre d'apprentis",
+        "Heures apprenants",
+        "Total des charges",
+        "Produits",
+        "Marge",
+    ]);
     for m in Measure::BOTH {
         let u = m.unit();
         h.extend([
@@ -117,11 +130,21 @@ fn comparison(doc: &Review) -> ReviewTable {
             rows.push(row);
         }
     }
-    ReviewTable { name: "comparaison", title: "Comparaison", headers: h, rows }
+    table("comparaison", "Comparaison", h, rows)
 }
 
-fn measures(doc: &Review) -> ReviewTable {
-    let mut h = headers(&["Code certification", "Intitulé", "Mesure", "Régions comparées", "Méthode", "Médiane", "Écart absolu médian", "Borne basse", "Borne haute"]);
+fn measures(doc: &Review) -> Sheet {
+    let mut h = headers(&[
+        "Code certification",
+        "Intitulé",
+        "Mesure",
+        "Régions comparées",
+        "Méthode",
+        "Médiane",
+        "Écart absolu médian",
+        "Borne basse",
+        "Borne haute",
+    ]);
     h.extend(heading_labels("Médiane : "));
     let mut rows = Vec::new();
     for c in &doc.certifications {
@@ -142,10 +165,10 @@ fn measures(doc: &Review) -> ReviewTable {
             rows.push(row);
         }
     }
-    ReviewTable { name: "medianes", title: "Médianes", headers: h, rows }
+    table("medianes", "Médianes", h, rows)
 }
 
-fn headings(doc: &Review) -> ReviewTable {
+fn headings(doc: &Review) -> Sheet {
     let mut h = headers(&["Code certification", "Région", "Total des charges"]);
     h.extend(heading_labels(""));
     h.extend(heading_labels("Part : "));
@@ -159,10 +182,10 @@ fn headings(doc: &Review) -> ReviewTable {
             rows.push(row);
         }
     }
-    ReviewTable { name: "rubriques", title: "Rubriques", headers: h, rows }
+    table("rubriques", "Rubriques", h, rows)
 }
 
-fn outliers(doc: &Review) -> ReviewTable {
+fn outliers(doc: &Review) -> Sheet {
     let h = headers(&[
         "Code certification",
         "Intitulé",
@@ -198,12 +221,12 @@ fn outliers(doc: &Review) -> ReviewTable {
             ]
         })
         .collect();
-    ReviewTable { name: "atypiques", title: "Atypiques", headers: h, rows }
+    table("atypiques", "Atypiques", h, rows)
 }
 
-fn singles(doc: &Review) -> ReviewTable {
+fn singles(doc: &Review) -> Sheet {
     let rows = doc.certifications_non_comparees.iter().map(|s| vec![text(&s.certification), text(&s.libelle), text(&s.region)]).collect();
-    ReviewTable { name: "non-comparees", title: "Non comparées", headers: headers(&["Code certification", "Intitulé", "Région"]), rows }
+    table("non-comparees", "Non comparées", headers(&["Code certification", "Intitulé", "Région"]), rows)
 }
 
 fn national_rows(level: &str, list: &[NationalRow], rows: &mut Vec<Vec<Cell>>) {
@@ -239,7 +262,7 @@ fn national_rows(level: &str, list: &[NationalRow], rows: &mut Vec<Vec<Cell>>) {
     }
 }
 
-fn national(doc: &Review) -> ReviewTable {
+fn national(doc: &Review) -> Sheet {
     let h = headers(&[
         "Niveau",
         "Code",
@@ -256,10 +279,10 @@ fn national(doc: &Review) -> ReviewTable {
     let mut rows = Vec::new();
     national_rows("axe", &doc.national.axes, &mut rows);
     national_rows("activité", &doc.national.activites, &mut rows);
-    ReviewTable { name: "national", title: "National", headers: h, rows }
+    table("national", "National", h, rows)
 }
 
-fn control(doc: &Review) -> ReviewTable {
+fn control(doc: &Review) -> Sheet {
     let h = headers(&["Région", "Charges", "Charges non réparties", "Charges non rattachées", "Produits", "Produits non rattachés"]);
     let rows = doc
         .national
@@ -277,10 +300,10 @@ fn control(doc: &Review) -> ReviewTable {
             ]
         })
         .collect();
-    ReviewTable { name: "controle", title: "Contrôle", headers: h, rows }
+    table("controle", "Contrôle", h, rows)
 }
 
-fn compliance(doc: &Review) -> ReviewTable {
+fn compliance(doc: &Review) -> Sheet {
     let h = headers(&[
         "Région",
         "Objets rattachés",
@@ -337,10 +360,10 @@ fn compliance(doc: &Review) -> ReviewTable {
             ]
         })
         .collect();
-    ReviewTable { name: "conformite", title: "Conformité", headers: h, rows }
+    table("conformite", "Conformité", h, rows)
 }
 
-fn flagged(doc: &Review) -> ReviewTable {
+fn flagged(doc: &Review) -> Sheet {
     let h = headers(&[
         "Code",
         "Libellé",
@@ -386,96 +409,51 @@ fn flagged(doc: &Review) -> ReviewTable {
             Cell::Empty,
         ]);
     }
-    ReviewTable { name: "actions-cop-pn", title: "Actions COP-PN", headers: h, rows }
+    table("actions-cop-pn", "Actions COP-PN", h, rows)
 }
 
-/// A table as the users' CSV (UTF-8 with BOM, `;`, comma decimals).
-pub fn csv(table: &ReviewTable) -> Vec<u8> {
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());
-    // Writing to a Vec cannot fail.
-    let _ = writer.write_record(table.headers.iter().map(|h| neutralise(h)));
-    for row in &table.rows {
-        let _ = writer.write_record(row.iter().map(|cell| match cell {
-            Cell::Text(t) => neutralise(t),
-            Cell::Number(n) => ratio::french(*n),
-            Cell::Empty => String::new(),
-        }));
-    }
-    writer.into_inner().unwrap_or_default()
-}
-
-/// The whole review as one XLSX workbook, created on `date` (the day of the review, given by the
-/// host: the same inputs and date give the same bytes).
-pub fn xlsx(doc: &Review, date: Date) -> Result<Vec<u8>, String> {
-    build(doc, date).map_err(|e| format!("classeur XLSX impossible à écrire : {e}"))
-}
-
-fn number_format(scale: u32) -> Format {
-    let decimals = "0".repeat(scale as usize);
-    Format::new().set_num_format(if scale == 0 { "#,##0".to_owned() } else { format!("#,##0.{decimals}") })
-}
-
-fn build(doc: &Review, date: Date) -> Result<Vec<u8>, XlsxError> {
-    let header = Format::new().set_bold().set_text_wrap();
-    let bold = Format::new().set_bold();
-    let mut book = Workbook::new();
-    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(u16::try_from(date.year()).unwrap_or(1900), date.month(), date.day())?;
-    book.set_properties(&DocProperties::new().set_title("Revue de cohérence des préprojets").set_author("cma-analytique").set_creation_datetime(&date));
-
-    let sheet = book.add_worksheet().set_name("Paramètres")?;
+/// The review's parameters, with its date, as label and value pairs.
+fn parameters(doc: &Review, date: Date) -> Sheet {
     let p = &doc.parametres;
-    let lines: Vec<(&str, String)> = vec![
-        ("Seuil d'écart robuste", ratio::french(p.seuil)),
-        ("Facteur de l'écart absolu médian", ratio::french(p.facteur_ecart_absolu_median)),
-        ("Régions au moins pour un test", p.regions_minimum.to_string()),
-        (
-            "Règle",
-            "écart robuste = |valeur − médiane| / (facteur × écart absolu médian) ; une région est atypique au-delà du seuil (strictement)".to_owned(),
-        ),
-    ];
-    for (r, (label, value)) in lines.iter().enumerate() {
-        sheet.write_string_with_format(r as u32, 0, *label, &bold)?;
-        sheet.write_string(r as u32, 1, value)?;
-    }
-    let mut r = lines.len() as u32 + 1;
-    for (c, h) in ["Région", "Fichier", "Nature", "Format", "Organisme", "Exercice"].iter().enumerate() {
-        sheet.write_string_with_format(r, c as u16, *h, &header)?;
-    }
+    Sheet::pairs(
+        "parametres",
+        "Paramètres",
+        vec![
+            ("Date de la revue", date.french().into()),
+            ("Seuil d'écart robuste", Cell::Number(p.seuil)),
+            ("Facteur de l'écart absolu médian", Cell::Number(p.facteur_ecart_absolu_median)),
+            ("Régions au moins pour un test", Cell::count(p.regions_minimum)),
+            (
+                "Règle",
+                "écart robuste = |valeur − médiane| / (facteur × écart absolu médian) ; une région est atypique au-delà du seuil (strictement)".into(),
+            ),
+        ],
+    )
+}
+
+/// The files read, region by region.
+fn files(doc: &Review) -> Sheet {
+    let mut sheet = Sheet::new("fichiers", "Fichiers", &["Région", "Fichier", "Nature", "Format", "Organisme", "Exercice"]);
     for region in &doc.regions {
         for f in &region.fichiers {
-            r += 1;
-            sheet.write_string(r, 0, &region.region)?;
-            sheet.write_string(r, 1, &f.fichier)?;
-            sheet.write_string(r, 2, f.nature)?;
-            sheet.write_string(r, 3, &f.format)?;
-            sheet.write_string(r, 4, &region.nom_organisme)?;
-            if let Some(y) = region.exercice {
-                sheet.write_number(r, 5, y)?;
-            }
+            sheet.rows.push(vec![
+                region.region.as_str().into(),
+                f.fichier.as_str().into(),
+                f.nature.into(),
+                f.format.as_str().into(),
+                region.nom_organisme.as_str().into(),
+                region.exercice.map_or(Cell::Empty, |y| Cell::Text(y.to_string())),
+            ]);
         }
     }
-    sheet.set_column_width(0, 34)?;
-    sheet.set_column_width(1, 40)?;
+    sheet
+}
 
-    for table in tables(doc) {
-        let sheet = book.add_worksheet().set_name(table.title)?;
-        for (c, h) in table.headers.iter().enumerate() {
-            sheet.write_string_with_format(0, c as u16, h, &header)?;
-            sheet.set_column_width(c as u16, 16)?;
-        }
-        for (r, row) in table.rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let (r, c) = (r as u32 + 1, c as u16);
-                match cell {
-                    Cell::Text(t) => sheet.write_string(r, c, t).map(drop)?,
-                    Cell::Number(n) => sheet.write_with_format(r, c, *n, &number_format(n.scale())).map(drop)?,
-                    Cell::Empty => {}
-                }
-            }
-        }
-        sheet.set_freeze_panes(1, 0)?;
-    }
-
-    crate::preprojet::export::diagnostics_sheet(&mut book, &doc.diagnostics, &header)?;
-    book.save_to_buffer()
+/// The whole review as one XLSX workbook: parameters (with the day of the review, given by the
+/// host), files, every table, diagnostics. The same inputs and date give the same bytes.
+pub fn xlsx(doc: &Review, date: Date) -> Vec<u8> {
+    let mut sheets = vec![parameters(doc, date), files(doc)];
+    sheets.extend(tables(doc));
+    sheets.push(diagnostics_sheet(&doc.diagnostics));
+    xlsx::workbook(&sheets)
 }

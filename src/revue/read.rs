@@ -163,7 +163,7 @@ fn export_headers() -> Vec<String> {
         indicateurs: crate::indicators::indicators(&Allocation::default(), None),
         note: String::new(),
     };
-    export::certification_table(&empty).0
+    export::certification_table(&empty).columns
 }
 
 /// The column definitions: the export's headers, with the JSON field names as aliases. The
