@@ -104,7 +104,39 @@ class Application {
 
   // — Événements ————————————————————————————————————————————————————
 
+  /** Onglets (motif ARIA « tabs ») : flèches gauche/droite, Début et Fin passent d'un onglet à
+   *  l'autre et l'activent ; un seul panneau visible. */
+  brancherOnglets() {
+    const onglets = [...this.racine.querySelectorAll('[role="tab"]')];
+    const liste = this.$('[data-onglets]');
+    liste.addEventListener('click', (e) => {
+      const onglet = e.target.closest('[role="tab"]');
+      if (onglet) this.montrerOnglet(onglet.id);
+    });
+    liste.addEventListener('keydown', (e) => {
+      const i = onglets.indexOf(e.target);
+      if (i < 0) return;
+      const cible = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: onglets.length - 1 }[e.key];
+      if (cible === undefined) return;
+      e.preventDefault();
+      const onglet = onglets[(cible + onglets.length) % onglets.length];
+      this.montrerOnglet(onglet.id);
+      onglet.focus();
+    });
+  }
+
+  /** Montre le panneau d'un onglet (« onglet-analytique », « onglet-preprojet », « onglet-revue »). */
+  montrerOnglet(id) {
+    for (const onglet of this.racine.querySelectorAll('[role="tab"]')) {
+      const choisi = onglet.id === id;
+      onglet.setAttribute('aria-selected', String(choisi));
+      onglet.tabIndex = choisi ? 0 : -1;
+      this.$(`#${onglet.getAttribute('aria-controls')}`).hidden = !choisi;
+    }
+  }
+
   brancher() {
+    this.brancherOnglets();
     const zone = this.$('[data-zone]');
     this.$('[data-entree]').addEventListener('change', (e) => {
       this.ajouter([...e.target.files]);

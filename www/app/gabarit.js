@@ -3,6 +3,12 @@
 
 export const GABARIT = `
 <div class="cma">
+  <div role="tablist" aria-label="Parties de l'outil" class="onglets" data-onglets>
+    <button type="button" role="tab" id="onglet-analytique" aria-controls="panneau-analytique" aria-selected="true">Comptabilité analytique</button>
+    <button type="button" role="tab" id="onglet-preprojet" aria-controls="panneau-preprojet" aria-selected="false" tabindex="-1">Préprojet CFA, ETP et loyer</button>
+    <button type="button" role="tab" id="onglet-revue" aria-controls="panneau-revue" aria-selected="false" tabindex="-1">Revue CMA France</button>
+  </div>
+  <div role="tabpanel" id="panneau-analytique" aria-labelledby="onglet-analytique" data-panneau="analytique">
   <section class="bloc" aria-labelledby="t-fichiers">
     <h2 id="t-fichiers">1. Vos fichiers</h2>
     <p>Déposez ensemble le <strong>grand livre</strong>, la <strong>table de correspondance</strong> et les
@@ -141,6 +147,9 @@ export const GABARIT = `
       <div data-trace></div>
     </section>
   </section>
+  </div>
+  <div role="tabpanel" id="panneau-preprojet" aria-labelledby="onglet-preprojet" data-panneau="preprojet" hidden></div>
+  <div role="tabpanel" id="panneau-revue" aria-labelledby="onglet-revue" data-panneau="revue" hidden></div>
 
   <dialog class="detail" data-detail aria-labelledby="detail-titre">
     <div class="detail-tete">
