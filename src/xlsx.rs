@@ -82,11 +82,19 @@ fn sheet_name(title: &str) -> String {
     title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect()
 }
 
+/// A sheet with columns has a bold header row, frozen; a sheet without (label and value rows,
+/// lines of text) starts with its first row.
 fn worksheet(sheet: &Sheet) -> String {
-    let mut xml = format!(
-        r#"{XML_HEADER}<worksheet xmlns="{MAIN_NS}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><cols>"#
-    );
-    for (i, name) in sheet.columns.iter().enumerate() {
+    let has_header = !sheet.columns.is_empty();
+    let mut xml = format!(r#"{XML_HEADER}<worksheet xmlns="{MAIN_NS}">"#);
+    if has_header {
+        xml.push_str(r#"<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>"#);
+    }
+    let width = if has_header { sheet.columns.len() } else { sheet.rows.iter().map(Vec::len).max().unwrap_or(0) };
+    if width > 0 {
+        xml.push_str("<cols>");
+    }
+    for i in 0..width {
         let longest = sheet
             .rows
             .iter()
@@ -95,19 +103,23 @@ fn worksheet(sheet: &Sheet) -> String {
                 Cell::Text(t) => t.chars().count(),
                 _ => 14,
             })
-            .chain(std::iter::once(name.chars().count() + 2))
+            .chain(sheet.columns.get(i).map(|name| name.chars().count() + 2))
             .max()
             .unwrap_or(10);
         let _ = write!(xml, r#"<col min="{n}" max="{n}" width="{}" customWidth="1"/>"#, longest.clamp(8, 60), n = i + 1);
     }
-    xml.push_str("</cols><sheetData>");
+    if width > 0 {
+        xml.push_str("</cols>");
+    }
+    xml.push_str("<sheetData>");
     let header: Vec<Cell> = sheet.columns.iter().map(|c| Cell::Text(c.clone())).collect();
-    for (r, row) in std::iter::once(&header).chain(&sheet.rows).enumerate() {
+    let header = has_header.then_some(&header);
+    for (r, row) in header.into_iter().chain(&sheet.rows).enumerate() {
         let r = r + 1;
         let _ = write!(xml, r#"<row r="{r}">"#);
         for (c, cell) in row.iter().enumerate() {
             let at = format!("{}{r}", column_letters(c));
-            let header_style = if r == 1 { format!(r#" s="{STYLE_HEADER}""#) } else { String::new() };
+            let header_style = if has_header && r == 1 { format!(r#" s="{STYLE_HEADER}""#) } else { String::new() };
             let _ = match cell {
                 Cell::Text(t) => {
                     write!(xml, r#"<c r="{at}" t="inlineStr"{header_style}><is><t xml:space="preserve">{}</t></is></c>"#, escape(t))

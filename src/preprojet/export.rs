@@ -10,6 +10,10 @@
 //! - XLSX: sheets `Identité`, `Certifications`, `Produits par financeur`, `Indicateurs`,
 //!   `Note explicative`, `Diagnostics`; numbers are numbers (two or four decimals), headings
 //!   always filled, zero written `0`.
+//! - The same workbook for the page ([`minimal_xlsx`]): the same sheets and cells, written by
+//!   `crate::xlsx` (numbers from their decimal text, no formatting beyond it) instead of
+//!   `rust_xlsxwriter`, whose code would take the WebAssembly module past 1 MB compressed. The
+//!   contents of every sheet come from the functions below, shared by both writers.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -87,6 +91,76 @@ fn figures(counts: [&str; 3], headings: &BTreeMap<String, Amount>, money: [Amoun
     cells
 }
 
+/// The `Identité` sheet: (label, value) rows.
+fn identity_lines(doc: &PreProject) -> Vec<(&'static str, String)> {
+    let id = &doc.identite;
+    let mut lines: Vec<(&str, String)> = vec![
+        ("Nom de l'organisme", id.nom.clone()),
+        ("SIRET", id.siret.clone()),
+        ("UAI", id.uai.clone()),
+        ("Exercice", id.exercice.map_or_else(String::new, |y| y.to_string())),
+    ];
+    if let Some(c) = &doc.calendrier {
+        lines.extend([
+            ("Date de transmission à France compétences", c.date_transmission.french()),
+            ("Date limite du préprojet (CMA France)", c.date_limite_preprojet.french()),
+            ("Date d'envoi du préprojet", c.date_envoi.french()),
+            ("Statut", c.statut.label().to_owned()),
+            ("Jours restants (négatif : retard)", c.jours_restants.to_string()),
+        ]);
+    }
+    lines
+}
+
+const FINANCER_HEADERS: [&str; 5] = ["Code certification", "Site", "Financeur", "Catégorie (annexe 4)", "Montant"];
+
+/// The `Produits par financeur` sheet's rows (certification, site, financer, its label, amount).
+fn financer_rows(doc: &PreProject) -> Vec<[Cell; 5]> {
+    let mut rows = Vec::new();
+    for d in &doc.complements {
+        for (financer, amount) in &d.produits_par_financeur {
+            let label = rulebook().financer(financer).map_or("non précisé", |x| x.label.as_str());
+            rows.push([
+                Cell::Text(d.certification.clone()),
+                Cell::Text(d.site.clone().unwrap_or_default()),
+                Cell::Text(financer.clone()),
+                Cell::Text(label.to_owned()),
+                Cell::amount(*amount),
+            ]);
+        }
+    }
+    rows
+}
+
+/// The `Indicateurs` sheet: (label, value) rows.
+fn indicator_lines(doc: &PreProject) -> Vec<(&'static str, Cell)> {
+    let i = &doc.indicateurs;
+    vec![
+        ("Objets analytiques rattachés", Cell::Number(Decimal::from(i.objets_rattaches))),
+        ("Objets analytiques du grand livre", Cell::Number(Decimal::from(i.objets_total))),
+        ("Part des objets rattachés", Cell::ratio(i.part_objets_rattaches)),
+        ("Charges rattachées", Cell::amount(i.charges_rattachees)),
+        ("Charges du grand livre", Cell::amount(i.charges_total)),
+        ("Part des charges rattachées", Cell::ratio(i.part_charges_rattachees)),
+        ("Produits rattachés", Cell::amount(i.produits_rattaches)),
+        ("Produits du grand livre", Cell::amount(i.produits_total)),
+        ("Part des produits rattachés", Cell::ratio(i.part_produits_rattaches)),
+        ("Charges indirectes (pools)", Cell::amount(i.charges_indirectes)),
+        ("Charges indirectes réparties par les clés harmonisées", Cell::amount(i.charges_indirectes_reparties)),
+        ("Part des charges indirectes réparties", Cell::ratio(i.part_charges_indirectes_reparties)),
+        (
+            "Préprojet à l'heure",
+            Cell::Text(match i.preprojet_a_l_heure {
+                Some(true) => "oui".to_owned(),
+                Some(false) => "non".to_owned(),
+                None => String::new(),
+            }),
+        ),
+    ]
+}
+
+const DIAGNOSTIC_HEADERS: [&str; 6] = ["Code", "Gravité", "Fichier", "Ligne", "Message", "Aide"];
+
 /// A text cell that no spreadsheet will take for a formula.
 pub fn neutralise(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
@@ -157,24 +231,8 @@ fn build_xlsx(doc: &PreProject) -> Result<Vec<u8>, XlsxError> {
     }
     book.set_properties(&properties);
 
-    let id = &doc.identite;
     let sheet = book.add_worksheet().set_name("Identité")?;
-    let mut lines: Vec<(&str, String)> = vec![
-        ("Nom de l'organisme", id.nom.clone()),
-        ("SIRET", id.siret.clone()),
-        ("UAI", id.uai.clone()),
-        ("Exercice", id.exercice.map_or_else(String::new, |y| y.to_string())),
-    ];
-    if let Some(c) = &doc.calendrier {
-        lines.extend([
-            ("Date de transmission à France compétences", c.date_transmission.french()),
-            ("Date limite du préprojet (CMA France)", c.date_limite_preprojet.french()),
-            ("Date d'envoi du préprojet", c.date_envoi.french()),
-            ("Statut", c.statut.label().to_owned()),
-            ("Jours restants (négatif : retard)", c.jours_restants.to_string()),
-        ]);
-    }
-    for (i, (label, value)) in lines.iter().enumerate() {
+    for (i, (label, value)) in identity_lines(doc).iter().enumerate() {
         let r = i as u32;
         sheet.write_string_with_format(r, 0, *label, &f.bold)?;
         sheet.write_string(r, 1, value)?;
@@ -197,48 +255,18 @@ fn build_xlsx(doc: &PreProject) -> Result<Vec<u8>, XlsxError> {
     sheet.set_freeze_panes(1, 1)?;
 
     let sheet = book.add_worksheet().set_name("Produits par financeur")?;
-    for (c, h) in ["Code certification", "Site", "Financeur", "Catégorie (annexe 4)", "Montant"].iter().enumerate() {
+    for (c, h) in FINANCER_HEADERS.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, &f.header)?;
     }
-    let mut r = 1;
-    for d in &doc.complements {
-        for (financer, amount) in &d.produits_par_financeur {
-            let label = rulebook().financer(financer).map_or("non précisé", |x| x.label.as_str());
-            sheet.write_string(r, 0, &d.certification)?;
-            sheet.write_string(r, 1, d.site.as_deref().unwrap_or(""))?;
-            sheet.write_string(r, 2, financer)?;
-            sheet.write_string(r, 3, label)?;
-            write_cell(sheet, r, 4, &Cell::amount(*amount), &f, false)?;
-            r += 1;
+    for (r, row) in financer_rows(doc).iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            write_cell(sheet, r as u32 + 1, c as u16, cell, &f, false)?;
         }
     }
     sheet.set_column_width(3, 60)?;
 
-    let i = &doc.indicateurs;
     let sheet = book.add_worksheet().set_name("Indicateurs")?;
-    let indicators: Vec<(&str, Cell)> = vec![
-        ("Objets analytiques rattachés", Cell::Number(Decimal::from(i.objets_rattaches))),
-        ("Objets analytiques du grand livre", Cell::Number(Decimal::from(i.objets_total))),
-        ("Part des objets rattachés", Cell::ratio(i.part_objets_rattaches)),
-        ("Charges rattachées", Cell::amount(i.charges_rattachees)),
-        ("Charges du grand livre", Cell::amount(i.charges_total)),
-        ("Part des charges rattachées", Cell::ratio(i.part_charges_rattachees)),
-        ("Produits rattachés", Cell::amount(i.produits_rattaches)),
-        ("Produits du grand livre", Cell::amount(i.produits_total)),
-        ("Part des produits rattachés", Cell::ratio(i.part_produits_rattaches)),
-        ("Charges indirectes (pools)", Cell::amount(i.charges_indirectes)),
-        ("Charges indirectes réparties par les clés harmonisées", Cell::amount(i.charges_indirectes_reparties)),
-        ("Part des charges indirectes réparties", Cell::ratio(i.part_charges_indirectes_reparties)),
-        (
-            "Préprojet à l'heure",
-            Cell::Text(match i.preprojet_a_l_heure {
-                Some(true) => "oui".to_owned(),
-                Some(false) => "non".to_owned(),
-                None => String::new(),
-            }),
-        ),
-    ];
-    for (r, (label, cell)) in indicators.iter().enumerate() {
+    for (r, (label, cell)) in indicator_lines(doc).iter().enumerate() {
         sheet.write_string_with_format(r as u32, 0, *label, &f.bold)?;
         write_cell(sheet, r as u32, 1, cell, &f, false)?;
     }
@@ -263,7 +291,7 @@ pub fn diagnostics_sheet(
     header: &rust_xlsxwriter::Format,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     let sheet = book.add_worksheet().set_name("Diagnostics")?;
-    for (c, h) in ["Code", "Gravité", "Fichier", "Ligne", "Message", "Aide"].iter().enumerate() {
+    for (c, h) in DIAGNOSTIC_HEADERS.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, header)?;
     }
     for (r, d) in diagnostics.iter().enumerate() {
@@ -280,4 +308,65 @@ pub fn diagnostics_sheet(
     sheet.set_column_width(4, 100)?;
     sheet.set_column_width(5, 80)?;
     Ok(())
+}
+
+/// A cell of [`minimal_xlsx`]: numbers from their decimal text.
+fn sheet_cell(cell: &Cell) -> crate::export::Cell {
+    match cell {
+        Cell::Text(t) => crate::export::Cell::Text(t.clone()),
+        Cell::Number(n) => crate::export::Cell::Decimal(n.to_string()),
+        Cell::Empty => crate::export::Cell::Empty,
+    }
+}
+
+/// The sheets of the workbook, with the cells [`xlsx`] writes, for `crate::xlsx`. A sheet of
+/// (label, value) rows has no header row, as in [`xlsx`].
+pub fn sheets(doc: &PreProject) -> Vec<crate::export::Sheet> {
+    use crate::export::{Cell as C, Sheet};
+    let text = |t: &str| C::Text(t.to_owned());
+    let (headers, rows) = certification_table(doc);
+    let diagnostics = doc
+        .diagnostics
+        .iter()
+        .map(|d| {
+            vec![
+                text(&d.code),
+                text(d.severite.label()),
+                text(&d.fichier),
+                d.ligne.map_or(C::Empty, |l| C::Integer(i64::from(l))),
+                text(&d.message),
+                text(&d.aide),
+            ]
+        })
+        .collect();
+    let columns = |names: &[&str]| names.iter().map(|&n| n.to_owned()).collect::<Vec<String>>();
+    vec![
+        Sheet {
+            id: "identite",
+            title: "Identité",
+            columns: Vec::new(),
+            rows: identity_lines(doc).into_iter().map(|(label, value)| vec![text(label), C::Text(value)]).collect(),
+        },
+        Sheet { id: "certifications", title: "Certifications", columns: headers, rows: rows.iter().map(|r| r.iter().map(sheet_cell).collect()).collect() },
+        Sheet {
+            id: "produits",
+            title: "Produits par financeur",
+            columns: columns(&FINANCER_HEADERS),
+            rows: financer_rows(doc).iter().map(|r| r.iter().map(sheet_cell).collect()).collect(),
+        },
+        Sheet {
+            id: "indicateurs",
+            title: "Indicateurs",
+            columns: Vec::new(),
+            rows: indicator_lines(doc).iter().map(|(label, cell)| vec![text(label), sheet_cell(cell)]).collect(),
+        },
+        Sheet { id: "note", title: "Note explicative", columns: Vec::new(), rows: doc.note.lines().map(|l| vec![text(l)]).collect() },
+        Sheet { id: "diagnostics", title: "Diagnostics", columns: columns(&DIAGNOSTIC_HEADERS), rows: diagnostics },
+    ]
+}
+
+/// The workbook of [`xlsx`] written by `crate::xlsx`: what the page offers (see the module
+/// comment). Same sheets, same cells; deterministic bytes.
+pub fn minimal_xlsx(doc: &PreProject) -> Vec<u8> {
+    crate::xlsx::workbook(&sheets(doc))
 }

@@ -16,6 +16,7 @@ use calamine::{Data, Reader, Xlsx};
 use cma_analytique::calendar::CalendarInput;
 use cma_analytique::date::Date;
 use cma_analytique::preprojet::{self, Identity, PreProject, PreProjectOptions, export, is_certification_code};
+use cma_analytique::revue::{self, RegionFile, ReviewOptions};
 use cma_analytique::rulebook::rulebook;
 use cma_analytique::{Inputs, Options};
 use serde_json::Value;
@@ -396,4 +397,71 @@ fn csv_cells_are_never_formulas_and_the_workbook_is_deterministic() {
     assert_eq!(export::neutralise("RNCP1"), "RNCP1");
     let (a, b) = (export::xlsx(&doc).unwrap(), export::xlsx(&doc).unwrap());
     assert_eq!(a, b, "same document, same bytes");
+}
+
+/// Every cell of every sheet of a workbook, as text (numbers as the shortest decimal).
+fn workbook_cells(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a workbook");
+    let names = book.sheet_names();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            let start = range.start().unwrap_or((0, 0));
+            assert_eq!(start, (0, 0), "{name} starts at A1");
+            let rows = range
+                .rows()
+                .map(|r| {
+                    let mut cells: Vec<String> = r
+                        .iter()
+                        .map(|c| match c {
+                            Data::Float(v) => format!("{v}"),
+                            Data::Int(v) => format!("{v}"),
+                            Data::String(s) => s.clone(),
+                            Data::Empty => String::new(),
+                            other => format!("{other:?}"),
+                        })
+                        .collect();
+                    while cells.last().is_some_and(String::is_empty) {
+                        cells.pop();
+                    }
+                    cells
+                })
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// The page writes the workbook with `crate::xlsx` (`minimal_xlsx`), the CLI with
+/// `rust_xlsxwriter`: same sheets, same cells at the same places, and CMA France's review reads
+/// both the same way.
+#[test]
+fn the_page_workbook_has_every_cell_of_the_cli_workbook() {
+    for dir in cases() {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let read = |file: &str| std::fs::read(dir.join(file)).unwrap();
+        let (ledger, mapping, drivers, titles) = (read("grand-livre.csv"), read("correspondance.csv"), read("inducteurs.csv"), read("certifications.csv"));
+        let options = PreProjectOptions {
+            calendar: CalendarInput { transmission: None, sending: Date::parse("2024-07-12").unwrap(), financial_year: Some(2023) },
+            identity: Identity { nom: "CMA de région Exemple".into(), siret: "13002526500013".into(), uai: "0755678A".into(), exercice: Some(2023) },
+            titles: Some(&titles),
+        };
+        let inputs = Inputs { ledger: &ledger, mapping: &mapping, drivers: &drivers };
+        let doc = preprojet::run(inputs, Options::default(), &options).document.expect("readable");
+        let (cli, page) = (export::xlsx(&doc).unwrap(), export::minimal_xlsx(&doc));
+        let (cli_cells, page_cells) = (workbook_cells(&cli), workbook_cells(&page));
+        assert_eq!(page_cells.len(), 6, "{name}");
+        for ((cli_name, cli_rows), (page_name, page_rows)) in cli_cells.iter().zip(&page_cells) {
+            assert_eq!(page_name, cli_name, "{name}");
+            assert_eq!(page_rows, cli_rows, "{name}: sheet {cli_name}");
+        }
+        let certifications = &page_cells[1].1;
+        assert!(certifications.iter().any(|r| r[..3] == ["RNCP34828", "CAP Boulanger", "NORD"] && r[14] == "18935.83"), "{name}");
+        let review = |bytes: &[u8]| {
+            let files = [RegionFile { region: Some("Exemple"), file_name: "preprojet.xlsx", bytes }];
+            serde_json::to_value(revue::review(&files, &ReviewOptions::default())).unwrap()
+        };
+        assert_eq!(review(&page), review(&cli), "{name}: the review reads both workbooks alike");
+    }
 }
