@@ -51,7 +51,7 @@ export interface Preprojet {
   calendrier: { date_transmission: string; date_limite_preprojet: string; date_envoi: string;
                 statut: "a_l_heure" | "en_retard"; jours_restants: number } | null;
   /** Étapes de la campagne France compétences du calendrier de l'outil (vide s'il ne la connaît pas). */
-  campagne: { annee: number; etapes: { etape: string; date: string }[] };
+  campagne: { annee: number; etapes: { etape: string; date: string }[]; delai_jours: number | null };
   rubriques: { id: string; libelle: string }[];
   certifications: LignePreprojet[];
   total: { apprentis: string; heures: string; heures_apprenants: string; rubriques: Record<string, Montant>;
@@ -151,6 +151,8 @@ struct Etape {
 struct Campagne {
     annee: i32,
     etapes: Vec<Etape>,
+    /// Days between the préprojet's due date and the transmission (rulebook).
+    delai_jours: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -206,7 +208,7 @@ fn vue<'a>(doc: &'a PreProject, own: &[crate::diagnostic::Diagnostic], computed:
     VuePreprojet {
         identite: &doc.identite,
         calendrier: doc.calendrier.as_ref(),
-        campagne: Campagne { annee, etapes },
+        campagne: Campagne { annee, etapes, delai_jours: book.parameter_number("delai_preprojet_jours").map(|w| w.micros() / 1_000_000) },
         rubriques: book.headings.iter().map(|(id, libelle)| Libelle { id: id.clone(), libelle: libelle.clone() }).collect(),
         certifications,
         total: &doc.total,

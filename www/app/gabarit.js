@@ -13,7 +13,8 @@ export const GABARIT = `
     <h2 id="t-fichiers">1. Vos fichiers</h2>
     <p>Déposez ensemble le <strong>grand livre</strong>, la <strong>table de correspondance</strong> et les
       <strong>inducteurs</strong> (CSV en UTF-8, séparés par « ; »). Chaque fichier est reconnu à ses colonnes.
-      Le calcul se fait dans votre navigateur : aucune donnée ne quitte votre ordinateur.</p>
+      Le fichier du <strong>personnel</strong>, s'il est déposé aussi, sert au calculateur d'ETP de l'onglet
+      « Préprojet CFA, ETP et loyer ». Le calcul se fait dans votre navigateur : aucune donnée ne quitte votre ordinateur.</p>
     <div class="zone" data-zone>
       <label for="fichiers">Fichiers à analyser (plusieurs à la fois)</label>
       <input type="file" id="fichiers" multiple data-entree aria-describedby="aide-zone">
@@ -35,6 +36,7 @@ export const GABARIT = `
         <li><button type="button" data-modele="grand-livre">Modèle du grand livre</button></li>
         <li><button type="button" data-modele="correspondance">Modèle de la table de correspondance</button></li>
         <li><button type="button" data-modele="inducteurs">Modèle des inducteurs</button></li>
+        <li><button type="button" data-modele="personnel">Modèle du fichier du personnel</button></li>
       </ul>
     </details>
   </section>
