@@ -336,6 +336,13 @@ describe('l’onglet « Préprojet CFA, ETP et loyer »', { timeout: 180_000 }, 
     await panneau.locator('[data-pp-etp-alerte]').filter({ hasText: 'n’a pas pu être lu' }).waitFor();
     assert.match(net(await panneau.locator('[data-pp-etp-alerte]').textContent()), /^Le fichier du personnel n’a pas pu être lu : F002 /);
     assert.equal(await panneau.locator('[data-pp-etp-resultats]').isVisible(), false);
+    // Au-delà de la limite de la page (baissée ici par l'attribut d'intégration), rien n'est lu.
+    await page.locator('cma-analytique').evaluate((e) => e.setAttribute('limite-octets', '100'));
+    await panneau.getByLabel('Fichier du personnel').setInputFiles(personnel);
+    await panneau.getByRole('button', { name: 'Calculer les ETP' }).click();
+    await panneau.locator('[data-pp-etp-alerte]').filter({ hasText: 'limite' }).waitFor();
+    assert.match(net(await panneau.locator('[data-pp-etp-alerte]').textContent()),
+      /^« equipe-2023\.csv » fait \d+ octets : au-delà de la limite de 100 octets de la page, il n’est pas lu\.$/);
     await page.close();
   });
 

@@ -5,7 +5,7 @@
 // sont que mis en forme. Ce qui vient des fichiers ou de la saisie est posé en texte (el) : le
 // balisage fixe ci-dessous ne contient aucune donnée.
 
-import { date, el, euros, nombre, pourcentage } from './format.js';
+import { date, el, euros, nombre, octets, pourcentage } from './format.js';
 
 const GABARIT_PREPROJET = `
 <section class="bloc" aria-labelledby="pp-t-preprojet">
@@ -304,6 +304,13 @@ class Preprojet {
     this.$(selecteur).textContent = texte;
   }
 
+  /** Le refus d'un fichier au-delà de la limite de la page (lu en entier par le travailleur). */
+  tropGrand(fichier) {
+    return fichier && fichier.size > this.app.limite()
+      ? `« ${fichier.name} » fait ${octets(fichier.size)} : au-delà de la limite de ${octets(this.app.limite())} de la page, il n’est pas lu.`
+      : null;
+  }
+
   // — Préprojet ————————————————————————————————————————————————————
 
   async calculer() {
@@ -333,6 +340,10 @@ class Preprojet {
       date_transmission: f.date_transmission.value || null, date_envoi: f.date_envoi.value,
     };
     const certifications = this.$('[data-pp-intitules]').files[0] ?? null;
+    if (this.tropGrand(certifications)) {
+      alerte(this.tropGrand(certifications));
+      return;
+    }
     this.statut('[data-pp-statut]', 'Calcul du préprojet…');
     try {
       const p = await this.app.demander('preprojet', { parametres, certifications });
@@ -505,6 +516,10 @@ class Preprojet {
     if (!f) {
       alerte('Aucun fichier du personnel : choisissez-le dans le champ « Fichier du personnel ».');
       this.$('[data-pp-personnel]').focus();
+      return;
+    }
+    if (this.tropGrand(f.fichier)) {
+      alerte(this.tropGrand(f.fichier));
       return;
     }
     this.statut('[data-pp-etp-statut]', `Calcul des ETP de « ${f.fichier.name} »…`);
