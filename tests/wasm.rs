@@ -1,10 +1,12 @@
 //! Essais de fumée de la façade WebAssembly (`src/wasm`), exécutés par wasm-bindgen-test sur la
 //! cible wasm32 (`scripts/tester`) : reconnaissance des rôles, modèles, séance nourrie par
 //! morceaux (le grand livre lu à mesure quand les paramètres viennent d'abord), résultats
-//! compacts, diagnostics par page, détail d'un chiffre, ligne d'un fichier, exports, et erreurs
-//! converties en exceptions JavaScript. Vide hors wasm32.
+//! compacts, diagnostics par page, détail d'un chiffre, ligne d'un fichier, exports, préprojet de
+//! l'onglet « Préprojet CFA, ETP et loyer » (et ses exports), calculateur d'ETP, loyer interne, et
+//! erreurs converties en exceptions JavaScript. Vide hors wasm32.
 #![cfg(target_arch = "wasm32")]
 
+use cma_analytique::wasm::preprojet::{JsParametresLoyer, JsParametresPreprojet, etp, loyer};
 use cma_analytique::wasm::{Erreur, JsCible, JsFiltre, JsParametres, Seance, modele, reconnaitre};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -125,4 +127,105 @@ fn le_grand_livre_lu_a_mesure_donne_les_memes_resultats() {
     let autre = rust(a_mesure.calculer(js::<JsParametres>(json!({}))).map_err(JsValue::from).unwrap());
     assert_eq!(autre, rust(seance().calculer(js::<JsParametres>(json!({}))).map_err(JsValue::from).unwrap()));
     assert_ne!(autre, attendu);
+}
+
+const CFA: [(&str, &str); 3] = [
+    ("grand-livre", include_str!("cas-preprojet/cfa-deux-sites/grand-livre.csv")),
+    ("correspondance", include_str!("cas-preprojet/cfa-deux-sites/correspondance.csv")),
+    ("inducteurs", include_str!("cas-preprojet/cfa-deux-sites/inducteurs.csv")),
+];
+const INTITULES: &str = include_str!("cas-preprojet/cfa-deux-sites/certifications.csv");
+
+/// Le préprojet du cas `cfa-deux-sites` (chiffres de son LISEZMOI.md), calculé depuis le calcul
+/// gardé par la séance, puis ses exports.
+#[wasm_bindgen_test]
+fn le_preprojet_se_calcule_depuis_le_calcul_de_la_seance() {
+    let mut s = Seance::new();
+    let parametres = || js::<JsParametresPreprojet>(json!({
+        "nom": " CMA de région Exemple ", "siret": "13002526500013", "uai": "0755678A", "exercice": 2023,
+        "date_transmission": null, "date_envoi": "2024-07-12"
+    }));
+    assert!(erreur(s.preprojet(parametres(), None)).contains("aucun calcul"));
+    for (role, texte) in CFA {
+        s.preparer(role, texte.len()).unwrap();
+        s.ajouter(role, texte.as_bytes()).unwrap();
+    }
+    rust(s.calculer(js(json!({ "exercice": 2023 }))).map_err(JsValue::from).unwrap());
+    assert!(erreur(s.preprojet_classeur()).contains("aucun préprojet"));
+    let p = rust(s.preprojet(parametres(), Some(INTITULES.as_bytes().to_vec())).map_err(JsValue::from).expect("préprojet"));
+    assert_eq!(p["identite"]["nom"], "CMA de région Exemple");
+    let lignes = p["certifications"].as_array().unwrap();
+    assert_eq!(lignes.len(), 4);
+    let nord = lignes.iter().find(|l| l["certification"] == "RNCP34828" && l["site"] == "NORD").unwrap();
+    assert_eq!(nord["libelle"], "CAP Boulanger");
+    assert_eq!((nord["cout_complet"].clone(), nord["marge"].clone(), nord["cout_par_apprenti"].clone()), (json!("18935.83"), json!("-0.8034"), json!("860.72")));
+    assert_eq!(nord["rubriques"]["structure"], "3097.02");
+    assert_eq!(nord["produits_par_financeur"]["region"], "1500.00");
+    assert_eq!(p["financeurs"]["region"].as_str().map(|l| !l.is_empty()), Some(true));
+    assert_eq!(p["total"]["cout_complet"], "36594.03");
+    assert_eq!(p["non_ventile"], Value::Null);
+    assert_eq!(p["calendrier"], json!({ "date_transmission": "2024-07-31", "date_limite_preprojet": "2024-07-10",
+        "date_envoi": "2024-07-12", "statut": "en_retard", "jours_restants": -2 }));
+    assert_eq!(p["campagne"]["annee"], 2024);
+    assert_eq!(p["campagne"]["etapes"].as_array().unwrap().len(), 4);
+    assert_eq!(p["indicateurs"]["preprojet_a_l_heure"], false);
+    // Les contrôles du préprojet seuls ; ceux du calcul restent dans le premier onglet.
+    let codes: Vec<&str> = p["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    for code in ["P001", "P002", "P003", "P004", "P007"] {
+        assert!(codes.contains(&code), "{code} : {codes:?}");
+    }
+    assert!(!codes.contains(&"H004") && !codes.contains(&"I002"), "{codes:?}");
+    assert!(p["diagnostics_calcul"].as_u64().unwrap() >= 3);
+
+    assert_eq!(&s.preprojet_classeur().map_err(JsValue::from).unwrap()[..2], b"PK");
+    let csv = String::from_utf8(s.preprojet_csv().map_err(JsValue::from).unwrap()).unwrap();
+    assert!(csv.starts_with("\u{feff}Code certification;Intitulé;Site;"), "{csv}");
+    assert!(csv.contains("\nRNCP34828;CAP Boulanger;NORD;22,00;820,00;9000,00;13000,00;600,00;3097,02;238,81;"), "{csv}");
+    let note = s.preprojet_note().map_err(JsValue::from).unwrap();
+    assert!(note.starts_with("# Note explicative du préprojet France compétences — exercice 2023"), "{note}");
+    // À l'heure avec un envoi le 28 juin : 12 jours d'avance.
+    let p = rust(s.preprojet(js::<JsParametresPreprojet>(json!({ "exercice": 2023, "date_envoi": "2024-06-28" })), None).map_err(JsValue::from).unwrap());
+    assert_eq!((p["calendrier"]["statut"].clone(), p["calendrier"]["jours_restants"].clone()), (json!("a_l_heure"), json!(12)));
+    assert!(erreur(s.preprojet(js::<JsParametresPreprojet>(json!({ "exercice": 2023 })), None)).contains("date d'envoi"));
+    // Un nouveau calcul efface le préprojet : ses exports le disent.
+    rust(s.calculer(js(json!({ "exercice": 2023 }))).map_err(JsValue::from).unwrap());
+    assert!(erreur(s.preprojet_csv()).contains("aucun préprojet"));
+}
+
+#[wasm_bindgen_test]
+fn le_calculateur_d_etp_donne_chaque_ligne_avec_son_motif() {
+    let personnel = "matricule;code;site;contrat;quotite;mois;heures\nM1;A03;;titulaire;1;12;\nM2;A03;;cdi;0,5;12;\nV1;B01;SUD;vacataire;;;910\n";
+    assert_eq!(reconnaitre(personnel.as_bytes()).as_deref(), Some("personnel"));
+    let e = rust(etp(personnel.as_bytes()).map_err(JsValue::from).expect("ETP"));
+    let figures: Vec<(&str, u64, &str)> = e["personnes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["matricule"].as_str().unwrap(), p["ligne"].as_u64().unwrap(), p["etp"].as_str().unwrap()))
+        .collect();
+    assert_eq!(figures, [("M1", 2, "1.0000"), ("M2", 3, "0.5000"), ("V1", 4, "0.5000")]);
+    assert!(e["personnes"][2]["motif"].as_str().unwrap().contains("910 h / 1820 h"));
+    assert_eq!(e["csv"], "inducteur;site;code;valeur\netp;;A03;1,5000\netp;SUD;B01;0,5000\n");
+    assert!(erreur(etp(b"nom;service\nDupont;RH\n")).starts_with("F002"));
+}
+
+#[wasm_bindgen_test]
+fn le_loyer_interne_donne_la_paire_86_87() {
+    let p = |v: Value| js::<JsParametresLoyer>(v);
+    let objets = json!({ "part": "0,35", "objet_cfa": "EOTP-CFA", "objet_chambre": "CC-PATRIMOINE", "compte_86": "861000", "compte_87": "871000" });
+    let mut brute = objets.clone();
+    brute["valeur_brute"] = json!("800 000,00");
+    brute["indice_origine"] = json!("1386");
+    brute["indice_actuel"] = json!("2111");
+    let l = rust(loyer(p(brute.clone())).map_err(JsValue::from).expect("loyer"));
+    assert_eq!((l["valeur_retenue"].clone(), l["montant"].clone()), (json!("1218470.42"), json!("426464.65")));
+    assert_eq!(l["ecritures"][0]["compte"], "861000");
+    assert_eq!(l["ecritures"][1]["credit"], "426464.65");
+    assert!(l["csv"].as_str().unwrap().contains("\n871000;CC-PATRIMOINE;;426464,65;"));
+    brute["indice_actuel"] = json!("");
+    assert!(erreur(loyer(p(brute))).contains("indice"));
+    let mut venale = objets;
+    venale["valeur_venale"] = json!("1200000");
+    venale["part"] = json!("1,5");
+    assert!(erreur(loyer(p(venale))).contains("entre 0 et 1"));
 }

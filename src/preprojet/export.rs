@@ -129,6 +129,8 @@ pub fn sheets(doc: &PreProject) -> Vec<Sheet> {
         ("Charges indirectes (pools)", Cell::Amount(i.charges_indirectes)),
         ("Charges indirectes réparties par les clés harmonisées", Cell::Amount(i.charges_indirectes_reparties)),
         ("Part des charges indirectes réparties", Cell::ratio(i.part_charges_indirectes_reparties)),
+        ("Pools de charges indirectes", Cell::count(i.pools)),
+        ("Pools entièrement répartis", Cell::count(i.pools_entierement_repartis)),
         ("Préprojet à l'heure", on_time.into()),
     ];
 

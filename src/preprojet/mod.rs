@@ -183,14 +183,37 @@ pub fn run(inputs: Inputs<'_>, options: Options, pre: &PreProjectOptions<'_>) ->
 /// [`run`] with the ledger already read ([`crate::run_read`]).
 pub fn run_read(ledger: LedgerRead, mapping: &[u8], drivers: &[u8], pre: &PreProjectOptions<'_>) -> PreProjectOutcome {
     let (computation, mut diagnostics) = crate::compute_read(ledger, mapping, drivers);
-    let titles = pre.titles.map(|bytes| read_titles(bytes, &mut diagnostics)).unwrap_or_default();
-    let document = computation.map(|c| build(&c, pre, &titles, &mut diagnostics));
+    let document = match &computation {
+        Some(c) => {
+            let (document, own) = of_computation(c, &diagnostics, pre);
+            diagnostics.extend(own);
+            Some(document)
+        }
+        None => {
+            if let Some(bytes) = pre.titles {
+                read_titles(bytes, &mut diagnostics);
+            }
+            None
+        }
+    };
     crate::diagnostic::sort(&mut diagnostics);
-    let document = document.map(|mut d| {
-        d.diagnostics = diagnostic_rows(&diagnostics);
-        d
-    });
     PreProjectOutcome { document, diagnostics }
+}
+
+/// The pre-project of a computation already made (the page keeps its computation and asks for
+/// the pre-project afterwards, with other parameters each time). `computed` are the findings of
+/// the computation: the document lists them with the pre-project's own (checks, calendar,
+/// identity, titles file), which are also returned alone, sorted.
+pub fn of_computation(c: &Computation, computed: &[Diagnostic], pre: &PreProjectOptions<'_>) -> (PreProject, Vec<Diagnostic>) {
+    let mut own = Vec::new();
+    let titles = pre.titles.map(|bytes| read_titles(bytes, &mut own)).unwrap_or_default();
+    let mut document = build(c, pre, &titles, &mut own);
+    let mut all: Vec<Diagnostic> = computed.iter().chain(&own).cloned().collect();
+    document.note = note::note(&document, c, &all);
+    crate::diagnostic::sort(&mut all);
+    document.diagnostics = diagnostic_rows(&all);
+    crate::diagnostic::sort(&mut own);
+    (document, own)
 }
 
 const TITLE_COLUMNS: &[ColumnDef] = &[
@@ -397,19 +420,18 @@ fn build(c: &Computation, pre: &PreProjectOptions<'_>, titles: &BTreeMap<String,
         cout_par_heure_apprenant: total.cost_per(total.learner_hours),
     };
     let indicateurs = indicators(&c.allocation, calendrier.as_ref());
-    let mut document = PreProject {
+    PreProject {
         certifications,
         calendrier,
-        diagnostics: Vec::new(),
         identite: pre.identity.clone(),
         total: total_row,
         non_ventile: Unspread { rubriques: unspread.headings_map(), produits: unspread.products },
         complements,
         indicateurs,
+        // Written by the caller, from every finding (the computation's too).
         note: String::new(),
-    };
-    document.note = note::note(&document, c, diagnostics);
-    document
+        diagnostics: Vec::new(),
+    }
 }
 
 /// Margin above the threshold, charges without apprentices or hours, negative headings.

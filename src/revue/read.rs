@@ -376,8 +376,8 @@ fn read_indicators_sheet(bytes: &[u8], data: &mut PreProjectData) {
         products_total: amount("Produits du grand livre"),
         indirect: amount("Charges indirectes (pools)"),
         indirect_spread: amount("Charges indirectes réparties par les clés harmonisées"),
-        pools: None,
-        pools_spread: None,
+        pools: count("Pools de charges indirectes"),
+        pools_spread: count("Pools entièrement répartis"),
     };
     if indicators != DeclaredIndicators::default() {
         data.indicators = Some(indicators);

@@ -24,12 +24,14 @@ use crate::input::{Mappings, Nature};
 use crate::report::{ActionRow, ActivityRow, CertificationRow, ControlRow, Document, PoolRow, TraceRow, diagnostic_rows};
 use crate::rulebook::{NationalCode, rulebook};
 use crate::views::{FlowRow, Indicators, axis_totals, flows, indicators};
-use crate::{Options, export, run_read, xlsx};
+use crate::{Computation, Options, compute_read, export, xlsx};
+
+pub mod preprojet;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
 /** Rôle d'un fichier déposé (colonnes reconnues par le cœur). */
-export type Role = "grand-livre" | "correspondance" | "inducteurs";
+export type Role = "grand-livre" | "correspondance" | "inducteurs" | "personnel";
 /** Montant exact : texte à deux décimales, point décimal (« -1234.56 »). */
 export type Montant = string;
 export interface Parametres {
@@ -192,9 +194,15 @@ struct Calcul {
     period: Period,
     /// The key of each pool, in the order of `Document::pools` (the page names pools by index).
     pools: Vec<PoolKey>,
+    /// The mapping read alone, for the drill-down, when the computation could not be made
+    /// (else the computation's).
     mappings: Option<Mappings>,
     diagnostics: Vec<Diagnostic>,
     document: Option<Document>,
+    /// The inputs and the allocation, for the pre-project (`preprojet.rs`).
+    computation: Option<Computation>,
+    /// The last pre-project computed from it, for its exports.
+    preprojet: Option<crate::preprojet::PreProject>,
 }
 
 /// The files of one computation, in wasm memory, and its results.
@@ -376,8 +384,9 @@ impl Seance {
         // The ledger read as it arrived, if it was for this period and could be; else now.
         let au_fil = self.au_fil.take().filter(|(p, _)| *p == options.period).and_then(|(_, feed)| feed.finish());
         let ledger = au_fil.unwrap_or_else(|| Ledger::read(self.fichier(Role::GrandLivre), options.period));
-        let outcome = run_read(ledger, self.fichier(Role::Correspondance), self.fichier(Role::Inducteurs));
-        let document = outcome.allocation.as_ref().map(|a| Document::new(a, &outcome.diagnostics));
+        let (computation, diagnostics) = compute_read(ledger, self.fichier(Role::Correspondance), self.fichier(Role::Inducteurs));
+        let allocation = computation.as_ref().map(|c| &c.allocation);
+        let document = allocation.map(|a| Document::new(a, &diagnostics));
         let book = rulebook();
         let mut libelles = BTreeMap::new();
         if let Some(doc) = &document {
@@ -399,17 +408,20 @@ impl Seance {
                 trace: &d.trace,
             }),
             axes: document.as_ref().map(axis_totals).unwrap_or_default(),
-            flux: outcome.allocation.as_ref().map(flows).unwrap_or_default(),
-            indicateurs: outcome.allocation.as_ref().map(indicators),
+            flux: allocation.map(flows).unwrap_or_default(),
+            indicateurs: allocation.map(indicators),
             rubriques: book.headings.iter().map(|(id, libelle)| Libelle { id: id.clone(), libelle: libelle.clone() }).collect(),
             libelles,
-            diagnostics: synthese(&outcome.diagnostics),
+            diagnostics: synthese(&diagnostics),
             octets: Role::ALL.iter().map(|&r| (r.label(), self.fichier(r).len())).collect(),
         };
         let value = to_js(&resultat)?;
-        let mappings = Mappings::read(self.fichier(Role::Correspondance)).ok().map(|(m, _)| m);
-        let pools = outcome.allocation.iter().flat_map(|a| a.pools.iter().map(|p| p.key.clone())).collect();
-        self.calcul = Some(Calcul { period: options.period, pools, mappings, diagnostics: outcome.diagnostics, document });
+        let pools = allocation.iter().flat_map(|a| a.pools.iter().map(|p| p.key.clone())).collect();
+        let mappings = match &computation {
+            Some(_) => None,
+            None => Mappings::read(self.fichier(Role::Correspondance)).ok().map(|(m, _)| m),
+        };
+        self.calcul = Some(Calcul { period: options.period, pools, mappings, diagnostics, document, computation, preprojet: None });
         Ok(value.unchecked_into())
     }
 
@@ -469,7 +481,7 @@ impl Seance {
             Some(other) => return Err(Erreur(format!("nature inconnue : « {other} »"))),
         };
         let empty = Mappings::default();
-        let mappings = calcul.mappings.as_ref().unwrap_or(&empty);
+        let mappings = calcul.computation.as_ref().map(|c| &c.mappings).or(calcul.mappings.as_ref()).unwrap_or(&empty);
         let ledger = self.fichier(Role::GrandLivre);
         let detail =
             lines_behind(ledger, mappings, calcul.period, &figure, nature, c.limite.unwrap_or(DETAIL_LIMIT).min(DETAIL_LIMIT))?;

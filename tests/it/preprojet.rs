@@ -16,6 +16,7 @@ use calamine::{Data, Reader, Xlsx};
 use cma_analytique::calendar::CalendarInput;
 use cma_analytique::date::Date;
 use cma_analytique::preprojet::{self, Identity, PreProject, PreProjectOptions, export, is_certification_code};
+use cma_analytique::revue::{self, RegionFile, ReviewOptions};
 use cma_analytique::rulebook::rulebook;
 use cma_analytique::{Inputs, Options};
 use serde_json::Value;
@@ -407,4 +408,69 @@ fn csv_cells_are_never_formulas_and_the_workbook_is_deterministic() {
     assert_eq!(export::neutralise("RNCP1"), "RNCP1");
     let (a, b) = (export::xlsx(&doc), export::xlsx(&doc));
     assert_eq!(a, b, "same document, same bytes");
+}
+
+/// Every cell of every sheet of a workbook, as text (numbers as the shortest decimal).
+fn workbook_cells(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a workbook");
+    let names = book.sheet_names();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            let start = range.start().unwrap_or((0, 0));
+            assert_eq!(start, (0, 0), "{name} starts at A1");
+            let rows = range
+                .rows()
+                .map(|r| {
+                    let mut cells: Vec<String> = r
+                        .iter()
+                        .map(|c| match c {
+                            Data::Float(v) => format!("{v}"),
+                            Data::Int(v) => format!("{v}"),
+                            Data::String(s) => s.clone(),
+                            Data::Empty => String::new(),
+                            other => format!("{other:?}"),
+                        })
+                        .collect();
+                    while cells.last().is_some_and(String::is_empty) {
+                        cells.pop();
+                    }
+                    cells
+                })
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// The workbook the CLI and the page write (`export::xlsx`): six sheets, the certification rows
+/// at their places, and CMA France's review reads it as it reads the same pre-project's JSON.
+#[test]
+fn the_workbook_reads_back_in_the_review() {
+    for dir in cases() {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let read = |file: &str| std::fs::read(dir.join(file)).unwrap();
+        let (ledger, mapping, drivers, titles) = (read("grand-livre.csv"), read("correspondance.csv"), read("inducteurs.csv"), read("certifications.csv"));
+        let options = PreProjectOptions {
+            calendar: CalendarInput { transmission: None, sending: Date::parse("2024-07-12").unwrap(), financial_year: Some(2023) },
+            identity: Identity { nom: "CMA de région Exemple".into(), siret: "13002526500013".into(), uai: "0755678A".into(), exercice: Some(2023) },
+            titles: Some(&titles),
+        };
+        let inputs = Inputs { ledger: &ledger, mapping: &mapping, drivers: &drivers };
+        let doc = preprojet::run(inputs, Options::default(), &options).document.expect("readable");
+        let book = export::xlsx(&doc);
+        let page_cells = workbook_cells(&book);
+        assert_eq!(page_cells.len(), 6, "{name}");
+        let certifications = &page_cells[1].1;
+        assert!(certifications.iter().any(|r| r[..3] == ["RNCP34828", "CAP Boulanger", "NORD"] && r[14] == "18935.83"), "{name}");
+        let review = |file_name: &str, bytes: &[u8]| {
+            let files = [RegionFile { region: Some("Exemple"), file_name, bytes }];
+            let mut v = serde_json::to_value(revue::review(&files, &ReviewOptions::default())).unwrap();
+            v["regions"][0]["fichiers"] = serde_json::Value::Null;
+            v
+        };
+        let json = serde_json::to_vec(&doc).unwrap();
+        assert_eq!(review("preprojet.xlsx", &book), review("preprojet.json", &json), "{name}: the review reads the workbook as the JSON");
+    }
 }

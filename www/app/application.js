@@ -6,14 +6,15 @@
 import { GABARIT } from './gabarit.js';
 import { duree, el, euros, nombre, octets } from './format.js';
 import { graphiqueCouts, graphiqueFlux, nomPool } from './graphiques.js';
+import { monterPreprojet } from './preprojet.js';
 
-/** Les rôles de fichiers. Le fichier du personnel (calculateur d'ETP) viendra avec son module :
- *  il est nommé ici pour qu'on puisse le reconnaître et l'écarter, pas encore calculé. */
+/** Les rôles de fichiers. Le fichier du personnel n'entre pas dans le calcul : il sert au
+ *  calculateur d'ETP de l'onglet « Préprojet CFA, ETP et loyer », qui le prend ici. */
 const ROLES = [
   { id: 'grand-livre', nom: 'Grand livre', requis: true },
   { id: 'correspondance', nom: 'Table de correspondance', requis: true },
   { id: 'inducteurs', nom: 'Inducteurs', requis: true },
-  { id: 'personnel', nom: 'Personnel (calculateur d’ETP, à venir)', requis: false, disponible: false },
+  { id: 'personnel', nom: 'Personnel', requis: false },
 ];
 const REQUIS = ROLES.filter((r) => r.requis);
 const PAR_PAGE = 50;
@@ -55,6 +56,7 @@ class Application {
     this.dateTransmissionSaisie = false;
     this.brancher();
     this.parametresParDefaut();
+    this.preprojet = monterPreprojet(this, this.$('[data-panneau="preprojet"]'));
   }
 
   $(selecteur) {
@@ -104,7 +106,39 @@ class Application {
 
   // — Événements ————————————————————————————————————————————————————
 
+  /** Onglets (motif ARIA « tabs ») : flèches gauche/droite, Début et Fin passent d'un onglet à
+   *  l'autre et l'activent ; un seul panneau visible. */
+  brancherOnglets() {
+    const onglets = [...this.racine.querySelectorAll('[role="tab"]')];
+    const liste = this.$('[data-onglets]');
+    liste.addEventListener('click', (e) => {
+      const onglet = e.target.closest('[role="tab"]');
+      if (onglet) this.montrerOnglet(onglet.id);
+    });
+    liste.addEventListener('keydown', (e) => {
+      const i = onglets.indexOf(e.target);
+      if (i < 0) return;
+      const cible = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: onglets.length - 1 }[e.key];
+      if (cible === undefined) return;
+      e.preventDefault();
+      const onglet = onglets[(cible + onglets.length) % onglets.length];
+      this.montrerOnglet(onglet.id);
+      onglet.focus();
+    });
+  }
+
+  /** Montre le panneau d'un onglet (« onglet-analytique », « onglet-preprojet », « onglet-revue »). */
+  montrerOnglet(id) {
+    for (const onglet of this.racine.querySelectorAll('[role="tab"]')) {
+      const choisi = onglet.id === id;
+      onglet.setAttribute('aria-selected', String(choisi));
+      onglet.tabIndex = choisi ? 0 : -1;
+      this.$(`#${onglet.getAttribute('aria-controls')}`).hidden = !choisi;
+    }
+  }
+
   brancher() {
+    this.brancherOnglets();
     const zone = this.$('[data-zone]');
     this.$('[data-entree]').addEventListener('change', (e) => {
       this.ajouter([...e.target.files]);
@@ -232,7 +266,7 @@ class Application {
         this.afficherFichiers();
       } },
       el('option', { value: '', texte: 'Non reconnu — ignoré' }),
-      ROLES.map((r) => el('option', { value: r.id, disabled: r.disponible === false, selected: f.role === r.id, texte: r.nom })));
+      ROLES.map((r) => el('option', { value: r.id, selected: f.role === r.id, texte: r.nom })));
       if (!f.role) choix.value = '';
       const note = f.reconnu ? (f.reconnu === f.role ? 'reconnu à ses colonnes' : `reconnu comme ${nomRole(f.reconnu)}`) : 'colonnes non reconnues';
       return el('tr', {},

@@ -22,6 +22,24 @@ export function euros(texte) {
   return `${nombre(texte)}${ESPACE_INSECABLE}€`;
 }
 
+/** Un ratio exact en pourcentage, par déplacement de la virgule dans le texte (aucun calcul) :
+ *  « 0.4941 » → « 49,41 % », « -0.8034 » → « -80,34 % », « 1.0000 » → « 100,00 % ». */
+export function pourcentage(texte) {
+  const t = String(texte ?? '');
+  const negatif = t.startsWith('-');
+  const [entier, decimales = ''] = (negatif ? t.slice(1) : t).split('.');
+  const d = decimales.padEnd(2, '0');
+  const cent = `${entier}${d.slice(0, 2)}`.replace(/^0+(?=\d)/, '');
+  const reste = d.slice(2);
+  return `${negatif ? '-' : ''}${grouper(cent)}${reste ? ',' + reste : ''}${ESPACE_INSECABLE}%`;
+}
+
+/** « 2024-07-10 » → « 10/07/2024 ». */
+export function date(iso) {
+  const [a, m, j] = String(iso ?? '').split('-');
+  return j ? `${j}/${m}/${a}` : String(iso ?? '');
+}
+
 /** Longueur d'un montant pour un graphique (jamais pour un calcul). */
 export function grandeur(texte) {
   return Math.abs(Number.parseFloat(texte)) || 0;

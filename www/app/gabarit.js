@@ -3,11 +3,18 @@
 
 export const GABARIT = `
 <div class="cma">
+  <div role="tablist" aria-label="Parties de l'outil" class="onglets" data-onglets>
+    <button type="button" role="tab" id="onglet-analytique" aria-controls="panneau-analytique" aria-selected="true">Comptabilité analytique</button>
+    <button type="button" role="tab" id="onglet-preprojet" aria-controls="panneau-preprojet" aria-selected="false" tabindex="-1">Préprojet CFA, ETP et loyer</button>
+    <button type="button" role="tab" id="onglet-revue" aria-controls="panneau-revue" aria-selected="false" tabindex="-1">Revue CMA France</button>
+  </div>
+  <div role="tabpanel" id="panneau-analytique" aria-labelledby="onglet-analytique" data-panneau="analytique">
   <section class="bloc" aria-labelledby="t-fichiers">
     <h2 id="t-fichiers">1. Vos fichiers</h2>
     <p>Déposez ensemble le <strong>grand livre</strong>, la <strong>table de correspondance</strong> et les
       <strong>inducteurs</strong> (CSV en UTF-8, séparés par « ; »). Chaque fichier est reconnu à ses colonnes.
-      Le calcul se fait dans votre navigateur : aucune donnée ne quitte votre ordinateur.</p>
+      Le fichier du <strong>personnel</strong>, s'il est déposé aussi, sert au calculateur d'ETP de l'onglet
+      « Préprojet CFA, ETP et loyer ». Le calcul se fait dans votre navigateur : aucune donnée ne quitte votre ordinateur.</p>
     <div class="zone" data-zone>
       <label for="fichiers">Fichiers à analyser (plusieurs à la fois)</label>
       <input type="file" id="fichiers" multiple data-entree aria-describedby="aide-zone">
@@ -29,6 +36,7 @@ export const GABARIT = `
         <li><button type="button" data-modele="grand-livre">Modèle du grand livre</button></li>
         <li><button type="button" data-modele="correspondance">Modèle de la table de correspondance</button></li>
         <li><button type="button" data-modele="inducteurs">Modèle des inducteurs</button></li>
+        <li><button type="button" data-modele="personnel">Modèle du fichier du personnel</button></li>
       </ul>
     </details>
   </section>
@@ -141,6 +149,9 @@ export const GABARIT = `
       <div data-trace></div>
     </section>
   </section>
+  </div>
+  <div role="tabpanel" id="panneau-preprojet" aria-labelledby="onglet-preprojet" data-panneau="preprojet" hidden></div>
+  <div role="tabpanel" id="panneau-revue" aria-labelledby="onglet-revue" data-panneau="revue" hidden></div>
 
   <dialog class="detail" data-detail aria-labelledby="detail-titre">
     <div class="detail-tete">

@@ -2,9 +2,10 @@
 // les lit par morceaux directement dans la mémoire du module (jamais en une chaîne JavaScript),
 // le module lisant les lignes du grand livre à mesure,
 // annonce sa progression, calcule, puis répond aux questions de la page (diagnostics, détail
-// d'un chiffre, ligne d'un fichier, exports). La page l'arrête (terminate) pour annuler.
+// d'un chiffre, ligne d'un fichier, exports ; préprojet du calcul et ses exports, ETP d'un
+// fichier du personnel, loyer interne). La page l'arrête (terminate) pour annuler.
 
-import init, { Seance, reconnaitre, modele, version } from '../pkg/cma_analytique.js';
+import init, { Seance, etp, loyer, reconnaitre, modele, version } from '../pkg/cma_analytique.js';
 
 const MORCEAU = 8 * 1024 * 1024;
 const pret = init({ module_or_path: new URL('../pkg/cma_analytique_bg.wasm', import.meta.url) });
@@ -42,6 +43,11 @@ async function calculer(id, fichiers, parametres) {
   return resultat;
 }
 
+/** Les octets d'un petit fichier (liste des certifications, personnel), ou undefined. */
+async function octetsDuFichier(fichier) {
+  return fichier ? new Uint8Array(await fichier.arrayBuffer()) : undefined;
+}
+
 function octetsDe(tableau) {
   // Copie exacte dans un ArrayBuffer transférable (le tableau vient de la mémoire du module).
   return { valeur: tableau.buffer, transfert: [tableau.buffer] };
@@ -63,6 +69,12 @@ self.onmessage = async (evenement) => {
       case 'classeur': reponse = octetsDe(exiger().classeur()); break;
       case 'csv': reponse = octetsDe(exiger().csv(d.table)); break;
       case 'json': reponse = { valeur: exiger().json() }; break;
+      case 'preprojet': reponse = { valeur: exiger().preprojet(d.parametres, await octetsDuFichier(d.certifications)) }; break;
+      case 'preprojet-classeur': reponse = octetsDe(exiger().preprojet_classeur()); break;
+      case 'preprojet-csv': reponse = octetsDe(exiger().preprojet_csv()); break;
+      case 'preprojet-note': reponse = { valeur: exiger().preprojet_note() }; break;
+      case 'etp': reponse = { valeur: etp(await octetsDuFichier(d.fichier)) }; break;
+      case 'loyer': reponse = { valeur: loyer(d.parametres) }; break;
       default: throw new Error(`demande inconnue : ${type}`);
     }
     postMessage({ id, ok: true, valeur: reponse.valeur }, reponse.transfert ?? []);
