@@ -216,7 +216,7 @@ describe('l’onglet « Préprojet CFA, ETP et loyer »', { timeout: 180_000 }, 
     const indicateurs = Object.fromEntries(XLSX.utils.sheet_to_json(wb.Sheets.Indicateurs, { header: 1 }));
     assert.equal(indicateurs['Charges du grand livre'], 52400.01);
     assert.equal(indicateurs['Préprojet à l\'heure'], 'non');
-    const codesClasseur = new Set(XLSX.utils.sheet_to_json(wb.Sheets.Diagnostics).map((d) => d.Code));
+    const codesClasseur = new Set(XLSX.utils.sheet_to_json(wb.Sheets.Diagnostics).map((d) => d.code));
     for (const code of ATTENDU.diagnostics_attendus) assert.ok(codesClasseur.has(code), `${code} dans le classeur`);
     const noteClasseur = XLSX.utils.sheet_to_json(wb.Sheets['Note explicative'], { header: 1 }).map((l) => l[0] ?? '');
 
