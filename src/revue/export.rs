@@ -1,8 +1,9 @@
 //! The review as files: one table definition per view, written as the users' CSV (`;`, comma
 //! decimals, UTF-8 with BOM, text cells starting with `= + - @` neutralised — the pre-project's
 //! convention) and as one XLSX workbook with a sheet per table, plus the parameters and the
-//! diagnostics. The tables are also what the page's charts need, and their accessible
-//! alternative.
+//! diagnostics (`xlsx`, with `rust_xlsxwriter`, for the CLI); the same sheets for the minimal
+//! writer of `crate::xlsx` (`sheets`, for the page). The tables are also what the page's charts
+//! need, and their accessible alternative.
 //!
 //! Pure: the document in, bytes out.
 
@@ -423,22 +424,13 @@ fn build(doc: &Review, date: Date) -> Result<Vec<u8>, XlsxError> {
     book.set_properties(&DocProperties::new().set_title("Revue de cohérence des préprojets").set_author("cma-analytique").set_creation_datetime(&date));
 
     let sheet = book.add_worksheet().set_name("Paramètres")?;
-    let p = &doc.parametres;
-    let lines: Vec<(&str, String)> = vec![
-        ("Seuil d'écart robuste", ratio::french(p.seuil)),
-        ("Facteur de l'écart absolu médian", ratio::french(p.facteur_ecart_absolu_median)),
-        ("Régions au moins pour un test", p.regions_minimum.to_string()),
-        (
-            "Règle",
-            "écart robuste = |valeur − médiane| / (facteur × écart absolu médian) ; une région est atypique au-delà du seuil (strictement)".to_owned(),
-        ),
-    ];
+    let lines = parameter_lines(doc);
     for (r, (label, value)) in lines.iter().enumerate() {
         sheet.write_string_with_format(r as u32, 0, *label, &bold)?;
         sheet.write_string(r as u32, 1, value)?;
     }
     let mut r = lines.len() as u32 + 1;
-    for (c, h) in ["Région", "Fichier", "Nature", "Format", "Organisme", "Exercice"].iter().enumerate() {
+    for (c, h) in FILE_HEADERS.iter().enumerate() {
         sheet.write_string_with_format(r, c as u16, *h, &header)?;
     }
     for region in &doc.regions {
@@ -478,4 +470,91 @@ fn build(doc: &Review, date: Date) -> Result<Vec<u8>, XlsxError> {
 
     crate::preprojet::export::diagnostics_sheet(&mut book, &doc.diagnostics, &header)?;
     book.save_to_buffer()
+}
+
+/// The first lines of the parameters' sheet: label, value.
+fn parameter_lines(doc: &Review) -> Vec<(&'static str, String)> {
+    let p = &doc.parametres;
+    vec![
+        ("Seuil d'écart robuste", ratio::french(p.seuil)),
+        ("Facteur de l'écart absolu médian", ratio::french(p.facteur_ecart_absolu_median)),
+        ("Régions au moins pour un test", p.regions_minimum.to_string()),
+        (
+            "Règle",
+            "écart robuste = |valeur − médiane| / (facteur × écart absolu médian) ; une région est atypique au-delà du seuil (strictement)".to_owned(),
+        ),
+    ]
+}
+
+/// Headers of the files' table, under the parameters.
+const FILE_HEADERS: [&str; 6] = ["Région", "Fichier", "Nature", "Format", "Organisme", "Exercice"];
+
+/// A text cell for `crate::xlsx`; an empty text is a blank cell, as `rust_xlsxwriter` writes it.
+fn text_cell(t: &str) -> crate::export::Cell {
+    if t.is_empty() { crate::export::Cell::Empty } else { crate::export::Cell::Text(t.to_owned()) }
+}
+
+/// A cell for `crate::xlsx`: whole numbers as integers, other numbers as their exact decimal text.
+fn sheet_cell(cell: &Cell) -> crate::export::Cell {
+    use crate::export::Cell as Out;
+    match cell {
+        Cell::Text(t) => text_cell(t),
+        Cell::Number(n) if n.scale() == 0 => i64::try_from(n.mantissa()).map_or_else(|_| Out::Decimal(n.to_string()), Out::Integer),
+        Cell::Number(n) => Out::Decimal(n.to_string()),
+        Cell::Empty => Out::Empty,
+    }
+}
+
+/// The same workbook as `xlsx` — same sheets, same cells — for the minimal exact writer of
+/// `crate::xlsx`, which the page's WebAssembly module uses (`rust_xlsxwriter` would add about
+/// 0.45 MB gzipped to it). Differences are of form only: bold labels and column widths, the
+/// first row of each sheet frozen, no creation date (the bytes depend on the document alone).
+pub fn sheets(doc: &Review) -> Vec<crate::export::Sheet> {
+    use crate::export::{Cell as Out, Sheet};
+    let mut lines = parameter_lines(doc).into_iter();
+    let (label, value) = lines.next().unwrap_or_default();
+    let mut parameters = Sheet { id: "parametres", title: "Paramètres", columns: vec![label.to_owned(), value], rows: Vec::new() };
+    for (label, value) in lines {
+        parameters.rows.push(vec![Out::Text(label.to_owned()), Out::Text(value)]);
+    }
+    parameters.rows.push(Vec::new());
+    parameters.rows.push(FILE_HEADERS.iter().map(|h| Out::Text((*h).to_owned())).collect());
+    for region in &doc.regions {
+        for f in &region.fichiers {
+            parameters.rows.push(vec![
+                text_cell(&region.region),
+                text_cell(&f.fichier),
+                text_cell(f.nature),
+                text_cell(&f.format),
+                text_cell(&region.nom_organisme),
+                region.exercice.map_or(Out::Empty, |y| Out::Integer(i64::from(y))),
+            ]);
+        }
+    }
+    let mut out = vec![parameters];
+    for table in tables(doc) {
+        out.push(Sheet {
+            id: table.name,
+            title: table.title,
+            columns: table.headers.clone(),
+            rows: table.rows.iter().map(|row| row.iter().map(sheet_cell).collect()).collect(),
+        });
+    }
+    let columns = ["Code", "Gravité", "Fichier", "Ligne", "Message", "Aide"].iter().map(|h| (*h).to_owned()).collect();
+    let rows = doc
+        .diagnostics
+        .iter()
+        .map(|d| {
+            vec![
+                text_cell(&d.code),
+                text_cell(d.severite.label()),
+                text_cell(&d.fichier),
+                d.ligne.map_or(Out::Empty, |l| Out::Integer(i64::from(l))),
+                text_cell(&d.message),
+                text_cell(&d.aide),
+            ]
+        })
+        .collect();
+    out.push(Sheet { id: "diagnostics", title: "Diagnostics", columns, rows });
+    out
 }

@@ -26,6 +26,8 @@ use crate::rulebook::{NationalCode, rulebook};
 use crate::views::{FlowRow, Indicators, axis_totals, flows, indicators};
 use crate::{Options, export, run_read, xlsx};
 
+pub mod revue;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
 /** Rôle d'un fichier déposé (colonnes reconnues par le cœur). */

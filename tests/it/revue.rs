@@ -222,6 +222,60 @@ fn exports_csv_and_xlsx_are_read_back() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Every sheet of a workbook: its name and its cells (row by row, trailing empty cells dropped).
+fn workbook_cells(bytes: Vec<u8>) -> Vec<(String, Vec<Vec<Data>>)> {
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let names = book.sheet_names();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            let (top, _) = range.start().unwrap_or((0, 0));
+            let mut rows: Vec<Vec<Data>> = (0..top).map(|_| Vec::new()).collect();
+            for row in range.rows() {
+                let mut cells = row.to_vec();
+                while cells.last() == Some(&Data::Empty) {
+                    cells.pop();
+                }
+                rows.push(cells);
+            }
+            (name, rows)
+        })
+        .collect()
+}
+
+#[test]
+fn the_page_workbook_has_the_cells_of_the_cli_workbook() {
+    // The page writes the review with the minimal writer (crate::xlsx), the CLI with rust_xlsxwriter:
+    // same sheets, same cells, read back by calamine.
+    let files: Vec<(String, Vec<u8>)> = arguments()
+        .iter()
+        .filter(|a| a.contains('='))
+        .map(|a| (a.clone(), std::fs::read(case().join(a.split_once('=').unwrap().1)).unwrap()))
+        .collect();
+    let list: Vec<RegionFile<'_>> = files
+        .iter()
+        .map(|(tag, bytes)| {
+            let (region, name) = tag.split_once('=').unwrap();
+            RegionFile { region: Some(region), file_name: name, bytes }
+        })
+        .collect();
+    let doc = revue::review(&list, &ReviewOptions::default());
+    let cli = workbook_cells(revue::export::xlsx(&doc, Date::new(2024, 7, 20).unwrap()).unwrap());
+    let page = workbook_cells(cma_analytique::xlsx::workbook(&revue::export::sheets(&doc)));
+    let names = |b: &[(String, Vec<Vec<Data>>)]| b.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&page), names(&cli));
+    assert_eq!(names(&page).len(), 11, "{:?}", names(&page));
+    for ((name, page_rows), (_, cli_rows)) in page.iter().zip(&cli) {
+        assert_eq!(page_rows.len(), cli_rows.len(), "{name}: rows");
+        for (i, (p, c)) in page_rows.iter().zip(cli_rows).enumerate() {
+            assert_eq!(p, c, "{name}, row {}", i + 1);
+        }
+    }
+    let atypiques = &page.iter().find(|(n, _)| n == "Atypiques").unwrap().1;
+    assert_eq!((&atypiques[1][3], &atypiques[1][7]), (&Data::String("Occitanie".into()), &Data::Float(12.82)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The core API (what the page will call), on minimal files.
 
