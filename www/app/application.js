@@ -6,6 +6,7 @@
 import { GABARIT } from './gabarit.js';
 import { duree, el, euros, nombre, octets } from './format.js';
 import { graphiqueCouts, graphiqueFlux, nomPool } from './graphiques.js';
+import { monterRevue } from './revue.js';
 
 /** Les rôles de fichiers. Le fichier du personnel (calculateur d'ETP) viendra avec son module :
  *  il est nommé ici pour qu'on puisse le reconnaître et l'écarter, pas encore calculé. */
@@ -55,6 +56,7 @@ class Application {
     this.dateTransmissionSaisie = false;
     this.brancher();
     this.parametresParDefaut();
+    this.revue = monterRevue(this, this.$('[data-panneau="revue"]'));
   }
 
   $(selecteur) {
