@@ -172,7 +172,7 @@ fn un_fichier_de_region_est_reconnu_a_son_contenu() {
     let illisible = rust(identifier_revue("gl.csv", b"compte;objet;debit\n641;X;1\n").map_err(JsValue::from).unwrap());
     assert_eq!(illisible["nature"], "illisible");
     assert!(illisible["probleme"].as_str().unwrap().contains("CSV UTF-8"), "{illisible}");
-    let defauts = rust(parametres_revue().unwrap());
+    let defauts = rust(parametres_revue().map_err(JsValue::from).unwrap());
     assert_eq!(defauts, json!({ "seuil": "3", "facteur_ecart_absolu_median": "1.4826", "regions_minimum": 3 }));
 }
 

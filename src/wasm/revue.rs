@@ -39,6 +39,8 @@ export interface IdentiteRevue {
   /** Pourquoi le fichier ne se lit pas (premier diagnostic), quand il est illisible. */
   probleme: string | null;
 }
+/** Règle du référentiel : seuil par défaut, facteur de l'écart absolu médian, régions au moins pour un test. */
+export interface RegleRevue { seuil: string; facteur_ecart_absolu_median: string; regions_minimum: number }
 /** Paramètres d'une revue. */
 export interface ParametresRevue {
   /** Seuil d'écart robuste (« 3 », « 1.3 », « 1,3 ») ; celui du référentiel si absent. */
@@ -67,6 +69,8 @@ extern "C" {
     pub type JsParametresRevue;
     #[wasm_bindgen(typescript_type = "ResultatRevue")]
     pub type JsResultatRevue;
+    #[wasm_bindgen(typescript_type = "RegleRevue")]
+    pub type JsRegleRevue;
 }
 
 #[derive(Serialize)]
@@ -114,9 +118,9 @@ pub fn identifier_revue(nom: &str, octets: &[u8]) -> Result<JsIdentiteRevue, Err
 /// The rule's parameters of the rulebook (default threshold, factor of the median absolute
 /// deviation, minimum of regions), for the page's threshold field.
 #[wasm_bindgen]
-pub fn parametres_revue() -> Result<JsValue, Erreur> {
+pub fn parametres_revue() -> Result<JsRegleRevue, Erreur> {
     let defaults: ReviewParameters = revue::review(&[], &ReviewOptions::default()).parametres;
-    to_js(&defaults)
+    Ok(to_js(&defaults)?.unchecked_into())
 }
 
 #[derive(Deserialize, Default)]

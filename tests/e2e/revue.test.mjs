@@ -370,6 +370,16 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     assert.deepEqual(regions.find((l) => l[0] === piege)?.slice(0, 2), [piege, 'mauvais.csv (préprojet, CSV)']);
     assert.equal(await page.evaluate(() => window.__piege), undefined);
     assert.equal(await page.locator('cma-analytique img').count(), 0);
+    // Travailleur arrêté (comme par l'annulation d'un calcul de l'onglet analytique) : l'export
+    // refait la revue avant de répondre.
+    await page.locator('cma-analytique').evaluate((e) => e.application.arreter());
+    await page.getByLabel('Table de la revue en CSV').selectOption('non-comparees');
+    const csv = await telecharger(page, () => page.getByRole('button', { name: 'Télécharger le CSV de la revue' }).click());
+    assert.equal(csv.nom, 'revue-cma-france-non-comparees.csv');
+    // RNCP34828 est dans deux régions (Bretagne et la région du fichier mal lu) : comparée ; les
+    // trois autres certifications de la Bretagne ne le sont pas.
+    assert.deepEqual(csv.octets.toString('utf8').split(/\r?\n/).filter((l) => l), ['\ufeffCode certification;Intitulé;Région',
+      '50022137;CAP Pâtissier;CMA de région Bretagne', '50023211;CAP Charcutier;CMA de région Bretagne', 'RNCP35316;BP Boucher;CMA de région Bretagne']);
     // Retirer un fichier au clavier rend le focus au champ de fichiers.
     await page.getByRole('button', { name: 'Retirer « grand-livre.csv »' }).focus();
     await page.keyboard.press('Enter');
