@@ -149,6 +149,10 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     assert.match(net(await page.locator('[data-rv-entete]').textContent()),
       /5 régions, 9 fichiers\. Seuil d'écart robuste : 3 ; écart robuste = \|valeur − médiane\| \/ \(1,4826 × écart absolu médian\)/);
 
+    // Le sommaire mène à chaque partie (focus sur son titre).
+    await page.getByRole('link', { name: 'Tableau de bord (§VI)' }).click();
+    assert.equal((await focus(page)).texte, 'Tableau de bord de la norme (§VI)');
+
     // Régions atypiques (LISEZMOI, « RNCP34828 — coût par apprenti ») : Occitanie seule, z 12,82, structure.
     assert.deepEqual(await atypiques(page), [[
       'RNCP34828 CAP Boulanger', 'coût par apprenti', '▲ Occitanie', '12 000,00 €', '8 200,00 €', '+3 800,00 €', '12,82',
