@@ -2,11 +2,14 @@
 //! cible wasm32 (`scripts/tester`) : reconnaissance des rôles, modèles, séance nourrie par
 //! morceaux (le grand livre lu à mesure quand les paramètres viennent d'abord), résultats
 //! compacts, diagnostics par page, détail d'un chiffre, ligne d'un fichier, exports, préprojet de
-//! l'onglet « Préprojet CFA, ETP et loyer » (et ses exports), calculateur d'ETP, loyer interne, et
-//! erreurs converties en exceptions JavaScript. Vide hors wasm32.
+//! l'onglet « Préprojet CFA, ETP et loyer » (et ses exports), calculateur d'ETP, loyer interne,
+//! erreurs converties en exceptions JavaScript ; la revue de CMA France (fichiers de région
+//! reconnus, revue des cinq régions de tests/cas-revue, seuil, date de réception, exports). Vide
+//! hors wasm32.
 #![cfg(target_arch = "wasm32")]
 
 use cma_analytique::wasm::preprojet::{JsParametresLoyer, JsParametresPreprojet, etp, loyer};
+use cma_analytique::wasm::revue::{JsParametresRevue, Revue, identifier_revue, parametres_revue};
 use cma_analytique::wasm::{Erreur, JsCible, JsFiltre, JsParametres, Seance, modele, reconnaitre};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -228,4 +231,101 @@ fn le_loyer_interne_donne_la_paire_86_87() {
     venale["valeur_venale"] = json!("1200000");
     venale["part"] = json!("1,5");
     assert!(erreur(loyer(p(venale))).contains("entre 0 et 1"));
+}
+
+// — Revue de CMA France (onglet « Revue CMA France ») ————————————————————————————————————
+
+/// Les neuf fichiers du jeu de cinq régions (tests/cas-revue), avec leur région.
+fn fichiers_de_la_revue() -> Vec<(&'static str, &'static str, &'static [u8])> {
+    vec![
+        ("Bretagne", "preprojet.xlsx", include_bytes!("cas-revue/reseau-cinq-regions/bretagne/preprojet.xlsx")),
+        ("Bretagne", "resultats.json", include_bytes!("cas-revue/reseau-cinq-regions/bretagne/resultats.json")),
+        ("Grand Est", "preprojet.xlsx", include_bytes!("cas-revue/reseau-cinq-regions/grand-est/preprojet.xlsx")),
+        ("Grand Est", "resultats.json", include_bytes!("cas-revue/reseau-cinq-regions/grand-est/resultats.json")),
+        ("Hauts-de-France", "preprojet.csv", include_bytes!("cas-revue/reseau-cinq-regions/hauts-de-france/preprojet.csv")),
+        ("Normandie", "preprojet.json", include_bytes!("cas-revue/reseau-cinq-regions/normandie/preprojet.json")),
+        ("Normandie", "resultats.json", include_bytes!("cas-revue/reseau-cinq-regions/normandie/resultats.json")),
+        ("Occitanie", "preprojet.csv", include_bytes!("cas-revue/reseau-cinq-regions/occitanie/preprojet.csv")),
+        ("Occitanie", "resultats.json", include_bytes!("cas-revue/reseau-cinq-regions/occitanie/resultats.json")),
+    ]
+}
+
+fn revue() -> Revue {
+    let mut r = Revue::new();
+    for (region, nom, octets) in fichiers_de_la_revue() {
+        r.ajouter(Some(region.to_owned()), nom.to_owned(), octets.to_vec());
+    }
+    r
+}
+
+#[wasm_bindgen_test]
+fn un_fichier_de_region_est_reconnu_a_son_contenu() {
+    let fichiers = fichiers_de_la_revue();
+    let bretagne = rust(identifier_revue("preprojet.xlsx", fichiers[0].2).map_err(JsValue::from).unwrap());
+    assert_eq!(bretagne["nature"], "preprojet");
+    assert_eq!(bretagne["format"], "classeur XLSX");
+    assert_eq!((bretagne["region"].clone(), bretagne["origine_region"].clone()), (json!("CMA de région Bretagne"), json!("organisme")));
+    assert_eq!((bretagne["exercice"].clone(), bretagne["date_envoi"].clone()), (json!(2023), json!("2024-06-28")));
+    assert_eq!(bretagne["certifications"], 4);
+    assert_eq!(bretagne["probleme"], Value::Null);
+    let resultats = rust(identifier_revue("dossier/bretagne-resultats.json", fichiers[1].2).map_err(JsValue::from).unwrap());
+    assert_eq!((resultats["nature"].clone(), resultats["region"].clone()), (json!("resultats"), json!("bretagne-resultats")));
+    assert_eq!(resultats["origine_region"], "fichier");
+    let csv = rust(identifier_revue("hauts-de-france.csv", fichiers[4].2).map_err(JsValue::from).unwrap());
+    assert_eq!((csv["format"].clone(), csv["region"].clone(), csv["date_envoi"].clone()), (json!("CSV"), json!("hauts-de-france"), Value::Null));
+    let illisible = rust(identifier_revue("gl.csv", b"compte;objet;debit\n641;X;1\n").map_err(JsValue::from).unwrap());
+    assert_eq!(illisible["nature"], "illisible");
+    assert!(illisible["probleme"].as_str().unwrap().contains("CSV UTF-8"), "{illisible}");
+    let defauts = rust(parametres_revue().map_err(JsValue::from).unwrap());
+    assert_eq!(defauts, json!({ "seuil": "3", "facteur_ecart_absolu_median": "1.4826", "regions_minimum": 3 }));
+}
+
+#[wasm_bindgen_test]
+fn une_revue_signale_les_regions_atypiques_et_exporte_ses_tables() {
+    let mut r = revue();
+    assert_eq!(r.nombre(), 9);
+    assert!(erreur(r.classeur("2024-07-20")).contains("aucune revue"));
+    let resultat = rust(r.lancer(js::<JsParametresRevue>(json!({}))).map_err(JsValue::from).unwrap());
+    let doc = &resultat["document"];
+    assert_eq!(doc["parametres"]["seuil"], "3");
+    let atypiques = doc["atypiques"].as_array().unwrap();
+    assert_eq!(atypiques.len(), 1, "{atypiques:?}");
+    assert_eq!((atypiques[0]["region"].clone(), atypiques[0]["ecart_robuste"].clone()), (json!("Occitanie"), json!("12.82")));
+    assert_eq!(atypiques[0]["explication"]["rubrique"], "structure");
+    let b01 = doc["national"]["activites"].as_array().unwrap().iter().find(|a| a["code"] == "B01").unwrap().clone();
+    assert_eq!(b01["cout_complet"], "893600.00");
+    assert_eq!(resultat["libelles"]["mesures"]["cout_par_apprenti"], "coût par apprenti");
+    assert_eq!(resultat["libelles"]["sources"]["date_de_reception"], "date de réception");
+    assert_eq!(resultat["rubriques"].as_array().unwrap().len(), 8);
+    let tables: Vec<&str> = resultat["tables"].as_array().unwrap().iter().filter_map(|t| t["nom"].as_str()).collect();
+    assert_eq!(tables, ["comparaison", "medianes", "rubriques", "atypiques", "non-comparees", "national", "controle", "conformite", "actions-cop-pn"]);
+
+    assert_eq!(&r.classeur("2024-07-20").map_err(JsValue::from).unwrap()[..2], b"PK");
+    let csv = String::from_utf8(r.csv("atypiques").map_err(JsValue::from).unwrap()).unwrap();
+    assert!(csv.contains("RNCP34828;CAP Boulanger;coût par apprenti;Occitanie;12000,00;8200,00;3800,00;12,82;"), "{csv}");
+    assert!(erreur(r.csv("inconnue")).contains("table de la revue « inconnue » inconnue"));
+
+    // Seuil abaissé à 1,3 et date de réception de Hauts-de-France (LISEZMOI du cas).
+    let parametres = json!({ "seuil": "1.3", "recus": [{ "region": "hauts-de-france", "date": "2024-07-08" }] });
+    let resultat = rust(r.lancer(js::<JsParametresRevue>(parametres)).map_err(JsValue::from).unwrap());
+    let regions: Vec<&str> = resultat["document"]["atypiques"].as_array().unwrap().iter().filter_map(|a| a["region"].as_str()).collect();
+    assert_eq!(regions, ["Hauts-de-France", "Occitanie"]);
+    let hdf = resultat["document"]["conformite"].as_array().unwrap().iter().find(|c| c["region"] == "Hauts-de-France").unwrap().clone();
+    assert_eq!((hdf["preprojet_a_l_heure"].clone(), hdf["jours_restants"].clone()), (json!(true), json!(2)));
+}
+
+#[wasm_bindgen_test]
+fn les_parametres_faux_de_la_revue_sont_des_exceptions() {
+    let mut r = revue();
+    assert!(erreur(r.lancer(js::<JsParametresRevue>(json!({ "seuil": "0" })))).contains("seuil « 0 » invalide"));
+    assert!(erreur(r.lancer(js::<JsParametresRevue>(json!({ "seuil": "trois" })))).contains("seuil « trois » invalide"));
+    let recu = json!({ "recus": [{ "region": "Bretagne", "date": "2024-02-30" }] });
+    assert!(erreur(r.lancer(js::<JsParametresRevue>(recu))).contains("date de réception (région « Bretagne ») « 2024-02-30 » invalide"));
+    assert!(erreur(r.lancer(js::<JsParametresRevue>(json!({ "date_transmission": "31/07/2024x" })))).contains("date de transmission"));
+    // Un fichier illisible n'est pas une exception : la revue le signale et se fait avec les autres.
+    r.ajouter(None, "gl.csv".to_owned(), b"compte;objet;debit\n641;X;1\n".to_vec());
+    let resultat = rust(r.lancer(js::<JsParametresRevue>(json!({}))).map_err(JsValue::from).unwrap());
+    let f002 = resultat["document"]["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "F002").unwrap().clone();
+    assert!(f002["message"].as_str().unwrap().starts_with("région « gl » (gl.csv) : "), "{f002}");
+    assert_eq!(resultat["document"]["atypiques"].as_array().unwrap().len(), 1);
 }

@@ -28,6 +28,8 @@ use crate::{Computation, Options, compute_read, export, xlsx};
 
 pub mod preprojet;
 
+pub mod revue;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
 /** Rôle d'un fichier déposé (colonnes reconnues par le cœur). */

@@ -222,6 +222,58 @@ fn exports_csv_and_xlsx_are_read_back() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Every sheet of a workbook: its name and its cells (row by row, trailing empty cells dropped).
+fn workbook_cells(bytes: Vec<u8>) -> Vec<(String, Vec<Vec<Data>>)> {
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let names = book.sheet_names();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            let (top, _) = range.start().unwrap_or((0, 0));
+            let mut rows: Vec<Vec<Data>> = (0..top).map(|_| Vec::new()).collect();
+            for row in range.rows() {
+                let mut cells = row.to_vec();
+                while cells.last() == Some(&Data::Empty) {
+                    cells.pop();
+                }
+                rows.push(cells);
+            }
+            (name, rows)
+        })
+        .collect()
+}
+
+#[test]
+fn the_workbook_has_every_table_with_its_date() {
+    // One workbook for the CLI and the page (crate::xlsx): parameters with the review's date, the
+    // files read, the nine tables, the diagnostics; read back by calamine.
+    let files: Vec<(String, Vec<u8>)> = arguments()
+        .iter()
+        .filter(|a| a.contains('='))
+        .map(|a| (a.clone(), std::fs::read(case().join(a.split_once('=').unwrap().1)).unwrap()))
+        .collect();
+    let list: Vec<RegionFile<'_>> = files
+        .iter()
+        .map(|(tag, bytes)| {
+            let (region, name) = tag.split_once('=').unwrap();
+            RegionFile { region: Some(region), file_name: name, bytes }
+        })
+        .collect();
+    let doc = revue::review(&list, &ReviewOptions::default());
+    let book = workbook_cells(revue::export::xlsx(&doc, Date::new(2024, 7, 20).unwrap()));
+    let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Paramètres", "Fichiers", "Comparaison", "Médianes", "Rubriques", "Atypiques", "Non comparées", "National", "Contrôle", "Conformité", "Actions COP-PN", "Diagnostics"]
+    );
+    let parameters = &book[0].1;
+    assert_eq!((&parameters[0][0], &parameters[0][1]), (&Data::String("Date de la revue".into()), &Data::String("20/07/2024".into())));
+    assert_eq!(book[1].1.len(), 1 + files.len(), "a row per file read");
+    let atypiques = &book.iter().find(|(n, _)| n == "Atypiques").unwrap().1;
+    assert_eq!((&atypiques[1][3], &atypiques[1][7]), (&Data::String("Occitanie".into()), &Data::Float(12.82)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The core API (what the page will call), on minimal files.
 

@@ -7,6 +7,7 @@ import { GABARIT } from './gabarit.js';
 import { duree, el, euros, nombre, octets } from './format.js';
 import { graphiqueCouts, graphiqueFlux, nomPool } from './graphiques.js';
 import { monterPreprojet } from './preprojet.js';
+import { monterRevue } from './revue.js';
 
 /** Les rôles de fichiers. Le fichier du personnel n'entre pas dans le calcul : il sert au
  *  calculateur d'ETP de l'onglet « Préprojet CFA, ETP et loyer », qui le prend ici. */
@@ -57,6 +58,7 @@ class Application {
     this.brancher();
     this.parametresParDefaut();
     this.preprojet = monterPreprojet(this, this.$('[data-panneau="preprojet"]'));
+    this.revue = monterRevue(this, this.$('[data-panneau="revue"]'));
   }
 
   $(selecteur) {

@@ -4,8 +4,10 @@
 // annonce sa progression, calcule, puis répond aux questions de la page (diagnostics, détail
 // d'un chiffre, ligne d'un fichier, exports ; préprojet du calcul et ses exports, ETP d'un
 // fichier du personnel, loyer interne). La page l'arrête (terminate) pour annuler.
+// La revue de CMA France (onglet « Revue CMA France ») passe aussi par lui : chaque fichier de
+// région reconnu à son contenu, la revue faite sur tous, ses exports.
 
-import init, { Seance, etp, loyer, reconnaitre, modele, version } from '../pkg/cma_analytique.js';
+import init, { Seance, Revue, etp, loyer, reconnaitre, modele, version, identifier_revue, parametres_revue } from '../pkg/cma_analytique.js';
 
 const MORCEAU = 8 * 1024 * 1024;
 const pret = init({ module_or_path: new URL('../pkg/cma_analytique_bg.wasm', import.meta.url) });
@@ -48,6 +50,32 @@ async function octetsDuFichier(fichier) {
   return fichier ? new Uint8Array(await fichier.arrayBuffer()) : undefined;
 }
 
+// La dernière revue faite, gardée pour ses exports. Chaque demande de la page porte sa clé et
+// ses fichiers : si le travailleur a été redémarré entre-temps (annulation d'un calcul de
+// l'onglet analytique), la revue est refaite avant l'export.
+let revue = null;
+
+async function lancerRevue(demande) {
+  const instance = new Revue();
+  try {
+    for (const f of demande.fichiers) {
+      instance.ajouter(f.region || undefined, f.fichier.name, new Uint8Array(await f.fichier.arrayBuffer()));
+    }
+    const resultat = instance.lancer(demande.parametres);
+    revue?.instance.free();
+    revue = { cle: demande.cle, instance };
+    return resultat;
+  } catch (erreur) {
+    instance.free();
+    throw erreur;
+  }
+}
+
+async function revueDe(demande) {
+  if (revue?.cle !== demande.cle) await lancerRevue(demande);
+  return revue.instance;
+}
+
 function octetsDe(tableau) {
   // Copie exacte dans un ArrayBuffer transférable (le tableau vient de la mémoire du module).
   return { valeur: tableau.buffer, transfert: [tableau.buffer] };
@@ -75,6 +103,13 @@ self.onmessage = async (evenement) => {
       case 'preprojet-note': reponse = { valeur: exiger().preprojet_note() }; break;
       case 'etp': reponse = { valeur: etp(await octetsDuFichier(d.fichier)) }; break;
       case 'loyer': reponse = { valeur: loyer(d.parametres) }; break;
+      case 'revue-parametres': reponse = { valeur: parametres_revue() }; break;
+      case 'revue-identifier':
+        reponse = { valeur: identifier_revue(d.fichier.name, new Uint8Array(await d.fichier.arrayBuffer())) };
+        break;
+      case 'revue-lancer': reponse = { valeur: await lancerRevue(d.demande) }; break;
+      case 'revue-classeur': reponse = octetsDe((await revueDe(d.demande)).classeur(d.date)); break;
+      case 'revue-csv': reponse = octetsDe((await revueDe(d.demande)).csv(d.table)); break;
       default: throw new Error(`demande inconnue : ${type}`);
     }
     postMessage({ id, ok: true, valeur: reponse.valeur }, reponse.transfert ?? []);
