@@ -84,6 +84,29 @@ fn scale(amount: Amount, numerator: Weight, denominator: i128) -> Option<Amount>
     i64::try_from(rounded).ok().map(Amount::from_cents)
 }
 
+/// The pair must be booked in class 86 (charge of the CFA) and class 87 (product of the
+/// chamber), on two named objects: any other account would not be eliminated by the C001
+/// check (Σ86 = Σ87) and would change the chamber's result.
+fn check_accounts(input: &RentInput) -> Result<(), RentError> {
+    let digits = |account: &str, class: &str| account.starts_with(class) && account.bytes().all(|b| b.is_ascii_digit());
+    if !digits(&input.account_86, "86") {
+        return Err(RentError(format!(
+            "le compte de charge du loyer doit être un compte de la classe 86 (par exemple 861000), et non « {} »",
+            input.account_86
+        )));
+    }
+    if !digits(&input.account_87, "87") {
+        return Err(RentError(format!(
+            "le compte de produit du loyer doit être un compte de la classe 87 (par exemple 871000), et non « {} »",
+            input.account_87
+        )));
+    }
+    if input.cfa_object.trim().is_empty() || input.chamber_object.trim().is_empty() {
+        return Err(RentError("donnez l'objet analytique du CFA (qui porte la charge) et celui de la chambre (qui porte le produit)".to_owned()));
+    }
+    Ok(())
+}
+
 /// Computes the rent and its explanation.
 pub fn compute(input: &RentInput) -> Result<Rent, RentError> {
     let err = |m: &str| RentError(m.to_owned());
@@ -93,6 +116,14 @@ pub fn compute(input: &RentInput) -> Result<Rent, RentError> {
     if input.rate.is_some_and(|r| r.micros() > 1_000_000) {
         return Err(err("le taux annuel doit être compris entre 0 et 1 (0,05 pour 5 %)"));
     }
+    check_accounts(input)?;
+    let negative = match input.valuation {
+        Valuation::Market { value } => value.cents() < 0,
+        Valuation::Reindexed { gross, .. } => gross.cents() < 0,
+    };
+    if negative {
+        return Err(err("la valeur des locaux ne peut pas être négative : donnez la valeur vénale ou la valeur brute, sans signe"));
+    }
     let mut explication = Vec::new();
     let value = match input.valuation {
         Valuation::Market { value } => {
@@ -100,8 +131,8 @@ pub fn compute(input: &RentInput) -> Result<Rent, RentError> {
             value
         }
         Valuation::Reindexed { gross, index_origin, index_current } => {
-            if index_origin.is_zero() {
-                return Err(err("l'indice du coût de la construction à l'origine ne peut pas être nul"));
+            if index_origin.is_zero() || index_current.is_zero() {
+                return Err(err("les indices du coût de la construction (à l'origine et actuel) ne peuvent pas être nuls"));
             }
             let value = scale(gross, index_current, i128::from(index_origin.micros())).ok_or_else(|| err("valeur trop grande"))?;
             explication.push(format!(

@@ -86,6 +86,35 @@ fn impossible_inputs_are_explained() {
     assert!(compute(&input(Valuation::Market { value: a("1") }, "0,5", Some("2"))).is_err());
     let zero = Valuation::Reindexed { gross: a("1"), index_origin: w("0"), index_current: w("2") };
     assert!(compute(&input(zero, "0,5", None)).unwrap_err().0.contains("indice"));
+    let zero_now = Valuation::Reindexed { gross: a("1"), index_origin: w("2"), index_current: w("0") };
+    assert!(compute(&input(zero_now, "0,5", None)).unwrap_err().0.contains("indice"));
+}
+
+#[test]
+fn a_negative_value_is_refused() {
+    let e = compute(&input(Valuation::Market { value: a("-1200000") }, "0,6", None)).unwrap_err();
+    assert!(e.0.contains("négative"), "{e}");
+    let reindexed = Valuation::Reindexed { gross: a("-800000"), index_origin: w("1386"), index_current: w("2111") };
+    assert!(compute(&input(reindexed, "0,35", None)).unwrap_err().0.contains("négative"));
+}
+
+#[test]
+fn the_pair_must_be_booked_in_classes_86_and_87_on_named_objects() {
+    let market = Valuation::Market { value: a("1000") };
+    let with = |f: &dyn Fn(&mut RentInput)| {
+        let mut i = input(market, "0,5", None);
+        f(&mut i);
+        compute(&i)
+    };
+    let e = with(&|i| i.account_86 = "613200".into()).unwrap_err();
+    assert!(e.0.contains("classe 86") && e.0.contains("« 613200 »"), "{e}");
+    let e = with(&|i| i.account_87 = "706000".into()).unwrap_err();
+    assert!(e.0.contains("classe 87") && e.0.contains("« 706000 »"), "{e}");
+    // The classes swapped: the charge in 87 and the product in 86.
+    assert!(with(&|i| std::mem::swap(&mut i.account_86, &mut i.account_87)).is_err());
+    assert!(with(&|i| i.account_86 = "86A".into()).is_err());
+    assert!(with(&|i| i.cfa_object = " ".into()).unwrap_err().0.contains("objet"));
+    assert!(with(&|i| i.account_86 = "86".into()).is_ok(), "the class account itself is a valid account");
 }
 
 #[test]
@@ -126,4 +155,9 @@ fn cli_loyer_prints_the_ledger_lines() {
     assert_eq!(doc["valeur_retenue"], "1200000.00");
     let bad = Command::new(env!("CARGO_BIN_EXE_cma-analytique")).args(["loyer", "--valeur-venale", "1", "--part", "1,5"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
+    for args in [["--valeur-venale=-1200000", "--compte-86=861000"], ["--valeur-venale=1200000", "--compte-86=613200"]] {
+        let bad = Command::new(env!("CARGO_BIN_EXE_cma-analytique")).arg("loyer").args(args).args(["--part", "0,6"]).output().unwrap();
+        assert_eq!(bad.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&bad.stderr).contains("cma-analytique : "), "{args:?}");
+    }
 }
