@@ -9,7 +9,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use cma_analytique::wasm::preprojet::{JsParametresLoyer, JsParametresPreprojet, etp, loyer};
-use cma_analytique::wasm::revue::{JsParametresRevue, Revue, identifier_revue, parametres_revue};
+use cma_analytique::wasm::revue::{JsParametresRevue, Revue, cles_regions, identifier_revue, parametres_revue};
 use cma_analytique::wasm::{Erreur, JsCible, JsFiltre, JsParametres, Seance, modele, reconnaitre};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -264,18 +264,21 @@ fn un_fichier_de_region_est_reconnu_a_son_contenu() {
     let bretagne = rust(identifier_revue("preprojet.xlsx", fichiers[0].2).map_err(JsValue::from).unwrap());
     assert_eq!(bretagne["nature"], "preprojet");
     assert_eq!(bretagne["format"], "classeur XLSX");
-    assert_eq!((bretagne["region"].clone(), bretagne["origine_region"].clone()), (json!("CMA de région Bretagne"), json!("organisme")));
+    assert_eq!((bretagne["region"].clone(), bretagne["origine_region"].clone()), (json!("Bretagne"), json!("organisme")));
     assert_eq!((bretagne["exercice"].clone(), bretagne["date_envoi"].clone()), (json!(2023), json!("2024-06-28")));
     assert_eq!(bretagne["certifications"], 4);
     assert_eq!(bretagne["probleme"], Value::Null);
     let resultats = rust(identifier_revue("dossier/bretagne-resultats.json", fichiers[1].2).map_err(JsValue::from).unwrap());
-    assert_eq!((resultats["nature"].clone(), resultats["region"].clone()), (json!("resultats"), json!("bretagne-resultats")));
+    assert_eq!((resultats["nature"].clone(), resultats["region"].clone()), (json!("resultats"), json!("bretagne")));
     assert_eq!(resultats["origine_region"], "fichier");
     let csv = rust(identifier_revue("hauts-de-france.csv", fichiers[4].2).map_err(JsValue::from).unwrap());
     assert_eq!((csv["format"].clone(), csv["region"].clone(), csv["date_envoi"].clone()), (json!("CSV"), json!("hauts-de-france"), Value::Null));
     let illisible = rust(identifier_revue("gl.csv", b"compte;objet;debit\n641;X;1\n").map_err(JsValue::from).unwrap());
     assert_eq!(illisible["nature"], "illisible");
     assert!(illisible["probleme"].as_str().unwrap().contains("CSV UTF-8"), "{illisible}");
+    // The page groups the files as the review will: by the core's key of each region's name.
+    let cles = cles_regions(vec!["CMA de région Bretagne".into(), "bretagne".into(), "Grand_Est-resultats".into(), "Grand Est".into()]);
+    assert_eq!(cles, ["bretagne", "bretagne", "grandest", "grandest"]);
     let defauts = rust(parametres_revue().map_err(JsValue::from).unwrap());
     assert_eq!(defauts, json!({ "seuil": "3", "facteur_ecart_absolu_median": "1.4826", "regions_minimum": 3 }));
 }

@@ -138,19 +138,75 @@ fn weight_decimal(w: Weight) -> Decimal {
     Decimal::from_i128_with_scale(i128::from(w.micros()), 6).normalize()
 }
 
-/// The file's name without its folders and extension.
-fn stem(file_name: &str) -> &str {
-    let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
-    base.rsplit_once('.').map_or(base, |(s, _)| s).trim()
+/// Words around a region's name in an organisation's name or a file's name, never part of the
+/// region: « Chambre de métiers et de l'artisanat de région Bretagne », « CMA Région Grand
+/// Est », « bretagne-preprojet-2024 », « Normandie_résultats ». Compared normalised; a year
+/// (four digits) goes too. « La » stays: it belongs to « La Réunion ».
+const AROUND_REGION: &[&str] = &[
+    "cma", "cmar", "cmai", "chambre", "chambres", "metiers", "metier", "artisanat", "et", "de", "des", "du", "d", "l", "region", "regionale",
+    "regional", "interdepartementale", "niveau", "preprojet", "pre", "projet", "resultats", "resultat", "results", "export", "cfa", "revue",
+    "comptabilite", "analytique", "json", "xlsx", "csv",
+];
+
+/// The region a name proposes: the name without the words around the region (`AROUND_REGION`),
+/// `_` read as a space; the name itself, trimmed, when nothing else would remain.
+pub fn region_name(raw: &str) -> String {
+    region_core(raw).unwrap_or_else(|| raw.trim().to_owned())
 }
 
-/// Reads every file, gathers them by region (names compared like headers: case, accents and
-/// spaces do not count) and builds the review.
+/// The region a file's name proposes: its stem's (`region_name`), else, when the stem is only
+/// words around a region (`preprojet.xlsx`), its nearest folder's (`bretagne/preprojet.xlsx`).
+fn file_region(file_name: &str) -> String {
+    let mut parts = file_name.rsplit(['/', '\\']);
+    let base = parts.next().unwrap_or(file_name);
+    let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
+    std::iter::once(stem).chain(parts).find_map(region_core).unwrap_or_else(|| stem.trim().to_owned())
+}
+
+/// `region_name`, or `None` when nothing but words around a region is left.
+fn region_core(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let tokens: Vec<(usize, usize)> = raw
+        .char_indices()
+        .filter(|&(i, c)| c.is_alphanumeric() && !raw[..i].chars().next_back().is_some_and(char::is_alphanumeric))
+        .map(|(start, _)| {
+            let end = raw[start..].find(|c: char| !c.is_alphanumeric()).map_or(raw.len(), |n| start + n);
+            (start, end)
+        })
+        .collect();
+    let around = |&(start, end): &(usize, usize)| {
+        let word = normalise(&raw[start..end]);
+        AROUND_REGION.contains(&word.as_str()) || (word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let first = tokens.iter().position(|t| !around(t));
+    let last = tokens.iter().rposition(|t| !around(t));
+    Some(raw[tokens[first?].0..tokens[last?].1].replace('_', " "))
+}
+
+/// How regions are matched: the proposed name (`region_name`) compared like headers (case,
+/// accents, spaces and `_ - ' .` do not count). A pre-project whose identity says « CMA Région
+/// Bretagne », results named `bretagne-resultats.json` and a tag « Bretagne » are one region.
+pub fn region_key(name: &str) -> String {
+    normalise(&region_name(name))
+}
+
+/// Where a region's name comes from, best first: the user's tag is kept as typed, else the
+/// identity's organisation, else the file's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum NameSource {
+    Tag,
+    Identity,
+    FileName,
+}
+
+/// Reads every file, gathers them by region (`region_key`) and builds the review.
 pub fn review(files: &[RegionFile<'_>], options: &ReviewOptions) -> Review {
     let rule = Rule::new(options.threshold);
     let mut regions: BTreeMap<String, Region> = BTreeMap::new();
     // Findings per region, in the order of the files, then the review's own.
     let mut found: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+    let mut sources: BTreeMap<String, NameSource> = BTreeMap::new();
+    let mut read_findings: Vec<(String, &str, Vec<Diagnostic>)> = Vec::new();
     for file in files {
         let mut diagnostics = Vec::new();
         let data = read::read(file.bytes, &mut diagnostics);
@@ -159,18 +215,30 @@ pub fn review(files: &[RegionFile<'_>], options: &ReviewOptions) -> Review {
             _ => None,
         };
         let tag = file.region.map(str::trim).filter(|t| !t.is_empty());
-        let name = tag.or(identity_name).unwrap_or_else(|| stem(file.file_name)).to_owned();
+        let (name, source) = match (tag, identity_name) {
+            (Some(tag), _) => (tag.to_owned(), NameSource::Tag),
+            (None, Some(identity)) => (region_name(identity), NameSource::Identity),
+            (None, None) => (file_region(file.file_name), NameSource::FileName),
+        };
         let file_label = file.file_name.rsplit(['/', '\\']).next().unwrap_or(file.file_name);
         if tag.is_none() {
-            let from = if identity_name.is_some() { "le nom de l'organisme de sa feuille d'identité" } else { "le nom du fichier" };
+            let from = match identity_name {
+                Some(identity) => format!("l'organisme « {identity} » de sa feuille d'identité"),
+                None => format!("le nom du fichier « {} »", file.file_name),
+            };
             let kind = if matches!(data, Some(RegionData::Results(_))) { InputFile::Resultats } else { InputFile::Preprojet };
             diagnostics.push(
-                Diagnostic::new(Code::V010, kind, format!("aucune étiquette de région : région nommée « {name} » d'après {from}"))
-                    .hint("Étiquetez chaque fichier par sa région : --region \"Bretagne=chemin/preprojet.xlsx\"."),
+                Diagnostic::new(Code::V010, kind, format!("aucune étiquette de région : région « {name} », d'après {from}"))
+                    .hint("Vérifiez la région proposée ; au besoin, donnez-la (champ « Région » de la page, ou --region \"Bretagne=chemin/preprojet.xlsx\" en ligne de commande)."),
             );
         }
-        let key = normalise(&name);
+        let key = region_key(&name);
         let region = regions.entry(key.clone()).or_insert_with(|| Region { name: name.clone(), ..Region::default() });
+        let best = sources.entry(key.clone()).or_insert(source);
+        if source < *best {
+            *best = source;
+            region.name = name.clone();
+        }
         let (nature, format) = match &data {
             Some(RegionData::PreProject(p)) => ("preprojet", p.format.clone()),
             Some(RegionData::Results(_)) => ("resultats", "JSON (repartir --json)".to_owned()),
@@ -185,8 +253,13 @@ pub fn review(files: &[RegionFile<'_>], options: &ReviewOptions) -> Review {
         }
         region.files.push(FileSummary { fichier: file_label.to_owned(), nature, format });
         crate::diagnostic::sort(&mut diagnostics);
+        read_findings.push((key, file_label, diagnostics));
+    }
+    // Named once every file is read: a later file may give the region a better name.
+    for (key, file_label, mut diagnostics) in read_findings {
+        let name = regions.get(&key).map_or("", |r| r.name.as_str());
         for d in &mut diagnostics {
-            d.message = format!("région « {} » ({file_label}) : {}", region.name, d.message);
+            d.message = format!("région « {name} » ({file_label}) : {}", d.message);
         }
         found.entry(key).or_default().extend(diagnostics);
     }
@@ -292,6 +365,33 @@ mod tests {
         assert_eq!(french_decimal(Decimal::from_str("-0.50").unwrap()), "-0,50");
         assert_eq!(tidy(Decimal::from_str("8050.000").unwrap()).to_string(), "8050.00");
         assert_eq!(tidy(Decimal::from_str("8050.0050").unwrap()).to_string(), "8050.005");
-        assert_eq!(stem("dossier/Île-de-France.preprojet.xlsx"), "Île-de-France.preprojet");
+        assert_eq!(file_region("dossier/Île-de-France.preprojet.xlsx"), "Île-de-France");
+    }
+
+    #[test]
+    fn region_names_without_the_words_around_them() {
+        for (raw, region) in [
+            ("CMA Région Bretagne", "Bretagne"),
+            ("Chambre de métiers et de l'artisanat de région Pays de la Loire", "Pays de la Loire"),
+            ("CMA de La Réunion", "La Réunion"),
+            ("CMAR Provence-Alpes-Côte d'Azur", "Provence-Alpes-Côte d'Azur"),
+            ("Chambre régionale de métiers et de l'artisanat Hauts-de-France", "Hauts-de-France"),
+            ("hauts-de-france-resultats", "hauts-de-france"),
+            ("bretagne-preprojet-2024", "bretagne"),
+            ("preprojet_2024_Grand_Est", "Grand Est"),
+            ("Normandie.résultats", "Normandie"),
+            ("Centre-Val de Loire", "Centre-Val de Loire"),
+            ("CMA", "CMA"),
+            ("  ", ""),
+        ] {
+            assert_eq!(region_name(raw), region, "{raw}");
+        }
+        assert_eq!(region_key("CMA Région Grand Est"), region_key("grand_est-resultats"));
+        assert_eq!(region_key("Île-de-France"), region_key("ile de france preprojet 2024"));
+        assert_ne!(region_key("CMA Bretagne"), region_key("CMA Normandie"));
+        assert_eq!(file_region("reseau/bretagne/preprojet.xlsx"), "bretagne");
+        assert_eq!(file_region("C:\\envois\\Grand_Est\\resultats-2024.json"), "Grand Est");
+        assert_eq!(file_region("occitanie-preprojet.csv"), "occitanie");
+        assert_eq!(file_region("preprojet.csv"), "preprojet");
     }
 }

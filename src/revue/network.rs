@@ -12,12 +12,11 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::read::{ActivityData, DeclaredCalendar, ResultsData};
-use super::{Region, ReviewOptions, serialize_date};
+use super::{Region, ReviewOptions, region_key, serialize_date};
 use crate::calendar::{CalendarInput, Status, calendar};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, InputFile};
 use crate::money::Amount;
-use crate::names::normalise;
 use crate::ratio::{self, RATIO_DECIMALS};
 use crate::rulebook::{NationalCode, rulebook};
 
@@ -390,18 +389,18 @@ pub fn compliance(
     found: &mut BTreeMap<String, Vec<Diagnostic>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Compliance> {
-    let receptions: BTreeMap<String, Date> = options.receptions.iter().map(|(r, d)| (normalise(r), *d)).collect();
+    let receptions: BTreeMap<String, Date> = options.receptions.iter().map(|(r, d)| (region_key(r), *d)).collect();
     for (name, date) in &options.receptions {
-        if !regions.iter().any(|r| normalise(&r.name) == normalise(name)) {
+        if !regions.iter().any(|r| region_key(&r.name) == region_key(name)) {
             diagnostics.push(
                 Diagnostic::new(Code::V012, InputFile::Parametres, format!("date de réception du {} donnée pour « {name} », qui n'est la région d'aucun fichier", date.french()))
-                    .hint("Écrivez le nom de la région comme dans --region (majuscules, accents et espaces ne comptent pas)."),
+                    .hint("Écrivez le nom de la région comme celui d'un de ses fichiers (majuscules, accents et espaces ne comptent pas)."),
             );
         }
     }
     let mut out = Vec::new();
     for region in regions {
-        let key = normalise(&region.name);
+        let key = region_key(&region.name);
         let findings = found.entry(key.clone()).or_default();
 
         let pre = region.preproject.as_ref();
@@ -552,7 +551,7 @@ fn unknowns(line: &mut Compliance, region: &Region, findings: &mut Vec<Diagnosti
     let file = if region.preproject.is_none() && region.results.is_some() { InputFile::Resultats } else { InputFile::Preprojet };
     findings.push(
         Diagnostic::new(Code::V009, file, format!("indicateurs de la norme §VI non connus d'après {given} : {}", missing.join(", ")))
-            .hint("Le CSV du préprojet n'a ni identité ni indicateurs : donnez son classeur XLSX ou son JSON, les résultats complets (repartir --json), ou la date de réception (--recu)."),
+            .hint("Le CSV du préprojet n'a ni identité ni indicateurs : donnez son classeur XLSX ou son JSON, les résultats complets (repartir --json), ou la date de réception du préprojet par CMA France (champ de la page, ou --recu en ligne de commande)."),
     );
 }
 

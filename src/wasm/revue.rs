@@ -113,6 +113,13 @@ pub fn identifier_revue(nom: &str, octets: &[u8]) -> Result<JsIdentiteRevue, Err
     Ok(to_js(&identite)?.unchecked_into())
 }
 
+/// The key by which the review gathers each name's files into one region (`revue::region_key`):
+/// the page shows the regions a review will have before it is run, by the core's own rule.
+#[wasm_bindgen]
+pub fn cles_regions(noms: Vec<String>) -> Vec<String> {
+    noms.iter().map(|n| revue::region_key(n)).collect()
+}
+
 /// The rule's parameters of the rulebook (default threshold, factor of the median absolute
 /// deviation, minimum of regions), for the page's threshold field.
 #[wasm_bindgen]

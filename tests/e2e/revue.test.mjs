@@ -121,10 +121,35 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     await deposer(page, FICHIERS);
     // Nature reconnue au contenu ; région proposée d'après l'identité, sinon le nom du fichier.
     const regionDe = (nom) => page.getByLabel(`Région du fichier « ${nom} »`).inputValue();
-    assert.equal(await regionDe('preprojet-bretagne.xlsx'), 'CMA de région Bretagne');
-    assert.equal(await regionDe('preprojet-normandie.json'), 'CMA de région Normandie');
+    // « CMA de région Bretagne » propose « Bretagne » ; « resultats-occitanie.json », « occitanie ».
+    assert.equal(await regionDe('preprojet-bretagne.xlsx'), 'Bretagne');
+    assert.equal(await regionDe('preprojet-normandie.json'), 'Normandie');
     assert.equal(await regionDe('hauts-de-france.csv'), 'hauts-de-france');
-    assert.equal(await regionDe('resultats-occitanie.json'), 'resultats-occitanie');
+    assert.equal(await regionDe('resultats-occitanie.json'), 'occitanie');
+    // Avant toute étiquette, les neuf fichiers font déjà cinq régions, préprojet et résultats
+    // ensemble, comme la revue les regroupera.
+    const regroupement = async () => {
+      await page.locator('[data-rv-regroupement] li').nth(4).waitFor();
+      return {
+        titre: net(await page.locator('[data-rv-regroupement] p').textContent()),
+        regions: (await page.locator('[data-rv-regroupement] li').allTextContents()).map(net),
+      };
+    };
+    const avant = await regroupement();
+    assert.match(avant.titre, /^La revue aura 5 régions/);
+    assert.deepEqual(avant.regions, [
+      'Bretagne : préprojet (preprojet-bretagne.xlsx) et résultats (resultats-bretagne.json)',
+      'Grand Est : préprojet (preprojet-grand-est.xlsx) et résultats (resultats-grand-est.json)',
+      'hauts-de-france : préprojet (hauts-de-france.csv)',
+      'Normandie : préprojet (preprojet-normandie.json) et résultats (resultats-normandie.json)',
+      'occitanie : préprojet (preprojet-occitanie.csv) et résultats (resultats-occitanie.json)',
+    ]);
+    // Une région mal tapée se voit avant la revue : deux préprojets dans « Bretagne » (les résultats
+    // de Normandie restent seuls dans la leur).
+    await page.getByLabel('Région du fichier « preprojet-normandie.json »').fill('CMA Bretagne');
+    await page.locator('[data-rv-regroupement] li', { hasText: '2 préprojets' }).waitFor();
+    assert.match(net(await page.locator('[data-rv-regroupement] li').first().textContent()),
+      /^Bretagne : préprojet \(preprojet-bretagne\.xlsx, preprojet-normandie\.json\) et résultats \(resultats-bretagne\.json\) — ⚠ 2 préprojets : seul le premier/);
     const liste = await lignes(page, '[data-rv-liste] tbody tr');
     assert.match(liste[0][1], /^Préprojet — classeur XLSX \(exercice 2023, 4 certifications, envoi déclaré le 28\/06\/2024\)$/);
     assert.equal(liste[1][1], 'Résultats complets — JSON (repartir --json)');
@@ -137,8 +162,8 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
 
     await etiqueter(page, FICHIERS);
     const aide = async (nom) => net(await page.locator(`#${await page.getByLabel(`Région du fichier « ${nom} »`).getAttribute('aria-describedby')}`).textContent());
-    assert.equal(await aide('preprojet-bretagne.xlsx'), 'proposition d’après l’organisme de la feuille d’identité : « CMA de région Bretagne »');
-    assert.equal(await aide('resultats-bretagne.json'), 'proposition d’après le nom du fichier : « resultats-bretagne »');
+    assert.equal(await aide('preprojet-bretagne.xlsx'), 'proposée d’après l’organisme de la feuille d’identité');
+    assert.equal(await aide('resultats-bretagne.json'), 'proposition d’après le nom du fichier : « bretagne »');
     // Lancée au clavier : Tab jusqu'au bouton, Entrée.
     const bouton = await tabulerJusqua(page, (f) => f.texte === 'Lancer la revue');
     assert.ok(bouton.contour, 'focus visible sur « Lancer la revue »');
@@ -387,7 +412,7 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     // RNCP34828 est dans deux régions (Bretagne et la région du fichier mal lu) : comparée ; les
     // trois autres certifications de la Bretagne ne le sont pas.
     assert.deepEqual(csv.octets.toString('utf8').split(/\r?\n/).filter((l) => l), ['\ufeffCode certification;Intitulé;Région',
-      '50022137;CAP Pâtissier;CMA de région Bretagne', '50023211;CAP Charcutier;CMA de région Bretagne', 'RNCP35316;BP Boucher;CMA de région Bretagne']);
+      '50022137;CAP Pâtissier;Bretagne', '50023211;CAP Charcutier;Bretagne', 'RNCP35316;BP Boucher;Bretagne']);
     // Retirer un fichier au clavier rend le focus au champ de fichiers.
     await page.getByRole('button', { name: 'Retirer « grand-livre.csv »' }).focus();
     await page.keyboard.press('Enter');

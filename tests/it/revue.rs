@@ -173,9 +173,53 @@ fn untagged_files_take_the_identity_name_else_the_file_name() {
         .unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let names: Vec<&str> = doc["regions"].as_array().unwrap().iter().filter_map(|r| r["region"].as_str()).collect();
-    assert_eq!(names, ["CMA de région Bretagne", "CMA de région Normandie", "preprojet"]);
+    // The identity's « CMA de région Bretagne » proposes « Bretagne »; a CSV has no identity, and
+    // its name `preprojet.csv` only says what it is: its folder names the region.
+    assert_eq!(names, ["Bretagne", "Normandie", "occitanie"]);
     let v010 = doc["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "V010").count();
     assert_eq!(v010, 3);
+}
+
+#[test]
+fn untagged_files_of_one_region_go_together() {
+    // Every file of the five-region set, untagged, as a user drops them: a pre-project named by
+    // its identity (« CMA de région Bretagne ») and results named by their folder (`bretagne`)
+    // are one region; five regions, not nine.
+    let files = [
+        "bretagne/preprojet.xlsx",
+        "bretagne/resultats.json",
+        "grand-est/preprojet.xlsx",
+        "grand-est/resultats.json",
+        "hauts-de-france/preprojet.csv",
+        "normandie/preprojet.json",
+        "normandie/resultats.json",
+        "occitanie/preprojet.csv",
+        "occitanie/resultats.json",
+    ];
+    let mut cli = Command::new(env!("CARGO_BIN_EXE_cma-analytique"));
+    cli.current_dir(case()).arg("revue");
+    for f in files {
+        cli.args(["--region", f]);
+    }
+    let doc: Value = serde_json::from_slice(&cli.arg("--json").output().unwrap().stdout).unwrap();
+    let regions: Vec<(&str, bool, bool)> = doc["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["region"].as_str().unwrap(), r["preprojet"].as_bool().unwrap(), r["resultats"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        regions,
+        [
+            ("Bretagne", true, true),
+            ("Grand Est", true, true),
+            ("hauts-de-france", true, false),
+            ("Normandie", true, true),
+            ("occitanie", true, true)
+        ]
+    );
+    let v001 = doc["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "V001").count();
+    assert_eq!(v001, 0, "no file set aside as a second file of its region");
 }
 
 fn cell_text(cell: &Data) -> String {

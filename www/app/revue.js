@@ -29,6 +29,7 @@ const GABARIT_REVUE = `
       <tbody></tbody>
     </table>
   </div>
+  <div data-rv-regroupement></div>
 </section>
 
 <section class="bloc" aria-labelledby="rv-t-parametres">
@@ -296,6 +297,50 @@ class RevueCma {
     table.hidden = this.fichiers.length === 0;
     table.tBodies[0].replaceChildren(...this.fichiers.map((f) => this.ligneFichier(f)));
     this.$('[data-rv-action="lancer"]').disabled = this.fichiers.length === 0 || this.enCours;
+    this.regrouper();
+  }
+
+  /** Les régions que la revue aura, avant de la lancer : les fichiers lisibles regroupés par la
+   *  clé du cœur (majuscules, accents, espaces, « CMA de région » et « préprojet » ne comptent
+   *  pas), chaque région nommée par son premier fichier, comme le fera la revue. */
+  async regrouper() {
+    const zone = this.$('[data-rv-regroupement]');
+    const lisibles = this.fichiers.filter((f) => f.identite.nature !== 'illisible');
+    const numero = (this.numeroRegroupement = (this.numeroRegroupement ?? 0) + 1);
+    if (!lisibles.length) {
+      zone.replaceChildren();
+      return;
+    }
+    const noms = lisibles.map((f) => f.region.trim() || f.identite.region);
+    let cles;
+    try {
+      cles = await this.application.demander('revue-cles', { noms });
+    } catch {
+      return; // travailleur arrêté : le prochain changement refera le regroupement
+    }
+    if (numero !== this.numeroRegroupement) return;
+    const regions = new Map();
+    lisibles.forEach((f, i) => {
+      if (!regions.has(cles[i])) regions.set(cles[i], { nom: noms[i], preprojets: [], resultats: [] });
+      regions.get(cles[i])[f.identite.nature === 'preprojet' ? 'preprojets' : 'resultats'].push(f.fichier.name);
+    });
+    const liste = [...regions.values()].map((r) => {
+      const parts = [];
+      if (r.preprojets.length) parts.push(`préprojet (${r.preprojets.join(', ')})`);
+      if (r.resultats.length) parts.push(`résultats (${r.resultats.join(', ')})`);
+      const doublons = [];
+      if (r.preprojets.length > 1) doublons.push(`${r.preprojets.length} préprojets`);
+      if (r.resultats.length > 1) doublons.push(`${r.resultats.length} fichiers de résultats`);
+      return el('li', { 'data-rv-groupe': r.nom },
+        el('strong', { texte: r.nom }), ` : ${parts.join(' et ')}`,
+        doublons.length
+          ? el('span', { class: 'illisible', texte: ` — ⚠ ${doublons.join(' et ')} : seul le premier de chaque sorte sera pris ; corrigez la région de l’autre.` })
+          : null);
+    });
+    const n = regions.size;
+    zone.replaceChildren(
+      el('p', { id: 'rv-t-regroupement', texte: `La revue aura ${n} région${n > 1 ? 's' : ''} (fichiers regroupés par région ; majuscules, accents, espaces et mots comme « CMA de région » ou « préprojet » ne comptent pas) :` }),
+      el('ul', { 'aria-labelledby': 'rv-t-regroupement' }, ...liste));
   }
 
   /** D'où vient la région proposée, et ce que la revue prendra si le champ est vidé. */
@@ -328,6 +373,7 @@ class RevueCma {
         oninput: (e) => {
           f.region = e.target.value;
           aide.textContent = this.aideRegion(f);
+          this.regrouper();
         } }),
       aide);
     let recu;

@@ -7,7 +7,7 @@
 // La revue de CMA France (onglet « Revue CMA France ») passe aussi par lui : chaque fichier de
 // région reconnu à son contenu, la revue faite sur tous, ses exports.
 
-import init, { Seance, Revue, etp, loyer, reconnaitre, modele, version, identifier_revue, parametres_revue } from '../pkg/cma_analytique.js';
+import init, { Seance, Revue, etp, loyer, reconnaitre, modele, version, identifier_revue, parametres_revue, cles_regions } from '../pkg/cma_analytique.js';
 
 const MORCEAU = 8 * 1024 * 1024;
 const pret = init({ module_or_path: new URL('../pkg/cma_analytique_bg.wasm', import.meta.url) });
@@ -107,6 +107,7 @@ self.onmessage = async (evenement) => {
       case 'revue-identifier':
         reponse = { valeur: identifier_revue(d.fichier.name, new Uint8Array(await d.fichier.arrayBuffer())) };
         break;
+      case 'revue-cles': reponse = { valeur: cles_regions(d.noms) }; break;
       case 'revue-lancer': reponse = { valeur: await lancerRevue(d.demande) }; break;
       case 'revue-classeur': reponse = octetsDe((await revueDe(d.demande)).classeur(d.date)); break;
       case 'revue-csv': reponse = octetsDe((await revueDe(d.demande)).csv(d.table)); break;
