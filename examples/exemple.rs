@@ -15,18 +15,20 @@ use alea::Rng;
 
 const SITES: [&str; 3] = ["Nord", "Centre", "Sud"];
 
-/// (certification, short name of its objects, site, hours per apprentice, apprentices)
-const CERTIFICATIONS: [(&str, &str, &str, u64, u64); 10] = [
-    ("CAP Cuisine", "CAPCUI", "Nord", 800, 24),
-    ("CAP Pâtissier", "CAPPAT", "Nord", 800, 18),
-    ("BP Boulanger", "BPBOUL", "Nord", 910, 12),
-    ("BTM Pâtissier", "BTMPAT", "Nord", 1_200, 8),
-    ("CAP Coiffure", "CAPCOI", "Centre", 800, 30),
-    ("BP Coiffure", "BPCOI", "Centre", 910, 16),
-    ("CAP Esthétique", "CAPEST", "Centre", 800, 20),
-    ("CAP Boucher", "CAPBOU", "Sud", 800, 10),
-    ("CAP Maintenance des véhicules", "CAPMV", "Sud", 840, 22),
-    ("Bac pro Électricien", "BACELEC", "Sud", 1_350, 14),
+/// (certification code, title, short name of its objects, site, hours per apprentice,
+/// apprentices). The codes are fictitious but in the format France compétences expects (an
+/// RNCP number, or an 8-character diploma code): the pre-project tab finds no P004.
+const CERTIFICATIONS: [(&str, &str, &str, &str, u64, u64); 10] = [
+    ("50022101", "CAP Cuisine", "CAPCUI", "Nord", 800, 72),
+    ("50022102", "CAP Pâtissier", "CAPPAT", "Nord", 800, 54),
+    ("45022103", "BP Boulanger", "BPBOUL", "Nord", 910, 36),
+    ("RNCP90104", "BTM Pâtissier", "BTMPAT", "Nord", 1_200, 24),
+    ("50033105", "CAP Coiffure", "CAPCOI", "Centre", 800, 90),
+    ("45033106", "BP Coiffure", "BPCOI", "Centre", 910, 48),
+    ("50033107", "CAP Esthétique", "CAPEST", "Centre", 800, 60),
+    ("50022108", "CAP Boucher", "CAPBOU", "Sud", 800, 30),
+    ("50025109", "CAP Maintenance des véhicules", "CAPMV", "Sud", 840, 66),
+    ("40025510", "Bac pro Électricien", "BACELEC", "Sud", 1_350, 42),
 ];
 
 /// One analytic object of the chamber: name, national code, site, certification, heading.
@@ -58,7 +60,7 @@ fn objects() -> Vec<Object> {
             add(format!("EOTP-{s}-PREPA"), "C02", site, "", "", 2);
         }
     }
-    for &(certification, short, site, _, _) in &CERTIFICATIONS {
+    for &(certification, _, short, site, _, _) in &CERTIFICATIONS {
         add(format!("EOTP-CFA-{short}"), "B0101", site, certification, "", 8);
         add(format!("EOTP-CFA-{short}-SUIVI"), "B0101", site, certification, "accompagnement", 2);
     }
@@ -123,6 +125,8 @@ impl Ledger {
         };
         let (d, c) = match debit {
             Some(cents) => (amount(cents), String::new()),
+            // Apprenticeship contracts (the OPCOs' funding levels) pay about what a CFA costs.
+            None if account == "706100" => (String::new(), amount((rng.below(900_000) + 10_000) * 3)),
             None => (String::new(), amount(rng.below(900_000) + 10_000)),
         };
         let _ = writeln!(
@@ -136,6 +140,8 @@ pub struct Files {
     pub ledger: String,
     pub mapping: String,
     pub drivers: String,
+    /// The certifications' titles (`certification;libelle`), for the pre-project tab.
+    pub titles: String,
 }
 
 pub fn generate() -> Files {
@@ -164,7 +170,7 @@ pub fn generate() -> Files {
     }
     let _ = writeln!(drivers, "vehicules;;;cma;;3;;");
     let _ = writeln!(drivers, "vehicules;;;formation;;2;;");
-    for &(certification, _, site, hours, learners) in &CERTIFICATIONS {
+    for &(certification, _, _, site, hours, learners) in &CERTIFICATIONS {
         let _ = writeln!(drivers, "heures_apprenants;{site};B01;;{certification};;{hours};{learners}");
     }
 
@@ -223,7 +229,11 @@ pub fn generate() -> Files {
         ledger.push_str(a);
         ledger.push('\n');
     }
-    Files { ledger, mapping, drivers }
+    let mut titles = String::from("certification;libelle\n");
+    for &(certification, title, ..) in &CERTIFICATIONS {
+        let _ = writeln!(titles, "{certification};{title}");
+    }
+    Files { ledger, mapping, drivers, titles }
 }
 
 #[allow(dead_code)] // also compiled into tests/it/exemple.rs, which calls `generate` only
@@ -231,7 +241,12 @@ fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("www").join("exemple");
     let files = generate();
     std::fs::create_dir_all(&dir).expect("www/exemple");
-    for (name, text) in [("grand-livre.csv", &files.ledger), ("correspondance.csv", &files.mapping), ("inducteurs.csv", &files.drivers)] {
+    for (name, text) in [
+        ("grand-livre.csv", &files.ledger),
+        ("correspondance.csv", &files.mapping),
+        ("inducteurs.csv", &files.drivers),
+        ("certifications.csv", &files.titles),
+    ] {
         std::fs::write(dir.join(name), text).expect("write the example");
         println!("{} : {} lignes", dir.join(name).display(), text.lines().count());
     }

@@ -205,11 +205,27 @@ fn today() -> Option<Date> {
     Date::new(1970, 1, 1)?.add_days(i64::try_from(days).ok()?)
 }
 
+/// Writes to the standard output. A reader that stopped reading (`| head`) ends the command
+/// quietly, as for any Unix tool, instead of the panic of `println!`; another write error is
+/// said, with exit code 2.
+fn emit(text: &str) -> Result<(), ExitCode> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("cma-analytique : écriture sur la sortie standard impossible : {e}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 fn print(text: Result<String, serde_json::Error>) -> Result<(), ExitCode> {
     match text {
-        Ok(text) => {
-            println!("{text}");
-            Ok(())
+        Ok(mut text) => {
+            text.push('\n');
+            emit(&text)
         }
         Err(e) => {
             eprintln!("cma-analytique : sortie impossible : {e}");
@@ -245,7 +261,9 @@ fn write_templates(folder: &Path) -> ExitCode {
             eprintln!("cma-analytique : impossible d'écrire « {} » : {e}", path.display());
             return ExitCode::from(2);
         }
-        println!("{}", path.display());
+        if let Err(code) = emit(&format!("{}\n", path.display())) {
+            return code;
+        }
     }
     ExitCode::SUCCESS
 }
@@ -370,7 +388,7 @@ fn etp(args: &EtpArgs) -> Result<ExitCode, ExitCode> {
     let computed = if unreadable.is_empty() { cma_analytique::etp::compute(&bytes).map_err(|d| vec![d]) } else { Err(unreadable) };
     match computed {
         Ok(result) if args.json => print(serde_json::to_string_pretty(&result))?,
-        Ok(result) if args.csv => print!("{}", result.drivers_csv()),
+        Ok(result) if args.csv => emit(&result.drivers_csv())?,
         Ok(result) => print(Ok(result.to_text()))?,
         Err(diagnostics) => {
             let rows = diagnostic_rows(&diagnostics);
@@ -401,7 +419,7 @@ fn rent(args: &RentArgs) -> Result<ExitCode, ExitCode> {
     };
     match cma_analytique::rent::compute(&input) {
         Ok(r) if args.json => print(serde_json::to_string_pretty(&r))?,
-        Ok(r) if args.csv => print!("{}", r.ledger_csv()),
+        Ok(r) if args.csv => emit(&r.ledger_csv())?,
         Ok(r) => print(Ok(r.to_text()))?,
         Err(e) => {
             eprintln!("cma-analytique : {e}");

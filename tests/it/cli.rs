@@ -138,3 +138,23 @@ fn period_filter_sets_aside_lines_outside_the_period() {
     assert_eq!(doc["controle"]["charges"], "2100.00");
     assert_eq!(doc["controle"]["produits"], "900.00");
 }
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_command_quietly() {
+    // `cma-analytique repartir --json … | head -1`: the pipe closes before the document is
+    // written (the example's is far larger than a pipe's buffer); no panic, no message.
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www/exemple");
+    let f = |n: &str| example.join(n).display().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cma-analytique"))
+        .args(["repartir", "--json", "--grand-livre", &f("grand-livre.csv"), "--correspondance", &f("correspondance.csv")])
+        .args(["--inducteurs", &f("inducteurs.csv")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

@@ -22,6 +22,7 @@ fn les_fichiers_livres_sont_ceux_du_generateur() {
         ("grand-livre.csv", &fichiers.ledger),
         ("correspondance.csv", &fichiers.mapping),
         ("inducteurs.csv", &fichiers.drivers),
+        ("certifications.csv", &fichiers.titles),
     ] {
         assert!(livre(nom) == *attendu, "www/exemple/{nom} diffère du générateur : relancez `cargo run --example exemple`");
     }

@@ -55,6 +55,7 @@ class Application {
     this.resultat = null;
     this.page = 0;
     this.dateTransmissionSaisie = false;
+    this.dateEnvoiSaisie = false;
     this.brancher();
     this.parametresParDefaut();
     this.preprojet = monterPreprojet(this, this.$('[data-panneau="preprojet"]'));
@@ -197,6 +198,9 @@ class Application {
     formulaire.date_transmission.addEventListener('change', () => {
       this.dateTransmissionSaisie = true;
     });
+    formulaire.date_envoi.addEventListener('change', () => {
+      this.dateEnvoiSaisie = true;
+    });
     this.$('[data-filtres]').addEventListener('change', () => this.afficherDiagnostics(0));
     this.$('[data-filtres]').addEventListener('submit', (e) => e.preventDefault());
     const dialogue = this.$('[data-detail]');
@@ -309,10 +313,27 @@ class Application {
       const f = this.$('[data-parametres]');
       f.exercice.value = 2024;
       if (!this.dateTransmissionSaisie) f.date_transmission.value = '2025-07-31';
+      // Le préprojet de l'exemple : envoyé dix jours avant sa date limite (10 juillet 2025), avec
+      // l'organisme et les intitulés de ses certifications, sans écraser ce que l'utilisateur a saisi.
+      if (!this.dateEnvoiSaisie) f.date_envoi.value = '2025-06-30';
+      await this.preparerPreprojetExemple();
       await this.calculer();
     } catch (e) {
       this.alerte(`L’exemple n’a pas pu être chargé : ${e.message}`);
     }
+  }
+
+  async preparerPreprojetExemple() {
+    const preprojet = this.racine.querySelector('[data-pp-parametres]');
+    if (!preprojet) return;
+    if (!preprojet.nom.value.trim()) preprojet.nom.value = 'CMA de région Exemple';
+    const intitules = this.racine.querySelector('[data-pp-intitules]');
+    if (intitules.files.length) return;
+    const reponse = await fetch(new URL('../exemple/certifications.csv', import.meta.url));
+    if (!reponse.ok) throw new Error(`exemple « certifications.csv » introuvable (${reponse.status})`);
+    const transfert = new DataTransfer();
+    transfert.items.add(new File([await reponse.blob()], 'certifications.csv', { type: 'text/csv' }));
+    intitules.files = transfert.files;
   }
 
   async telechargerModele(role) {

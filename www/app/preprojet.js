@@ -269,6 +269,7 @@ class Preprojet {
       const copier = (de, vers) => () => {
         vers[nom].value = de[nom].value;
         if (nom === 'date_transmission' && de === ici) this.app.dateTransmissionSaisie = true;
+        if (nom === 'date_envoi' && de === ici) this.app.dateEnvoiSaisie = true;
       };
       for (const type of ['input', 'change']) {
         ici[nom].addEventListener(type, copier(ici, premier));
