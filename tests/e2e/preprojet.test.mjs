@@ -181,6 +181,17 @@ describe('l’onglet « Préprojet CFA, ETP et loyer »', { timeout: 180_000 }, 
     // calcul a les siens : H004, M004, I002.
     assert.equal(net(await panneau.locator('[data-pp-controles-resume]').textContent()),
       '5 contrôles du préprojet : 1 erreur, 4 avertissements, 0 info. Les 3 diagnostics du calcul sont dans l’onglet « Comptabilité analytique » ; tous figurent dans le classeur et la note.');
+    // Chaque contrôle fait est listé, qu'il signale quelque chose ou non : C001, C002, M004 et
+    // H004 du calcul, puis P001 à P010 ; ceux que le cas déclenche (attendu.json) le disent.
+    const faits = await tableau(page, '[data-panneau="preprojet"] table.pp-controles-faits');
+    const tous = ['C001', 'C002', 'M004', 'H004', ...Array.from({ length: 10 }, (_, i) => `P${String(i + 1).padStart(3, '0')}`)];
+    assert.deepEqual(faits.map((l) => l[0]), tous);
+    for (const [code, , , par, resultat] of faits) {
+      assert.equal(par, code.startsWith('P') ? 'le préprojet' : 'le calcul', code);
+      if (ATTENDU.diagnostics_attendus.includes(code)) assert.match(resultat, /^⚠ \d+ signalements? \(détail/, code);
+      else assert.equal(resultat, '✓ rien à signaler', code);
+    }
+    assert.deepEqual(faits.find((l) => l[0] === 'C001').slice(1, 3), ['Σ comptes 86 ≠ Σ comptes 87 (loyers internes)', 'erreur']);
     const p002 = net(await panneau.locator('table.pp-diagnostics tr', { hasText: 'P002' }).textContent());
     assert.match(p002, /certification « 50022137 » \(site « NORD »\) : marge 0,4941 \(produits 10 500,00 €, coût complet 5 311,94 €\)/);
 
