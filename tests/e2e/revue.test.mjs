@@ -232,7 +232,8 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     assert.deepEqual((await national('activites', 'A03|Bretagne')).slice(1), ['5 000,00 €', '500,00 €', '5 500,00 €', '1 200,00 €', '-4 300,00 €', '41,98 %', '32,43 %']);
     assert.deepEqual((await national('activites', 'A03|Grand Est')).slice(-2), ['15,27 %', '13,51 %']);
     assert.deepEqual((await national('activites', 'A03|Occitanie')).slice(-2), ['42,75 %', '54,05 %']);
-    assert.deepEqual((await national('activites', 'A10|Bretagne')).slice(3), ['2 500,00 €', '0,00 €', '-2 500,00 €', '100,00 %', '']);
+    // A10 n'a aucun produit national : la part des produits n'est pas définie (« — », pas « 0 % »).
+    assert.deepEqual((await national('activites', 'A10|Bretagne')).slice(3), ['2 500,00 €', '0,00 €', '-2 500,00 €', '100,00 %', '—']);
     assert.deepEqual((await national('activites', 'C01|total')).slice(3, 5), ['1 500,00 €', '0,00 €']);
     assert.deepEqual((await national('axes', 'A|total')).slice(3, 5), ['15 600,00 €', '3 700,00 €']);
     assert.deepEqual((await national('axes', 'A|Bretagne')).slice(-2, -1), ['51,28 %']);

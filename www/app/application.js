@@ -4,7 +4,8 @@
 // avec des données de l'utilisateur.
 
 import { GABARIT } from './gabarit.js';
-import { duree, el, euros, nombre, octets } from './format.js';
+import { brancherDepot } from './depot.js';
+import { aujourdhui, duree, el, euros, nombre, octets } from './format.js';
 import { graphiqueCouts, graphiqueFlux, nomPool } from './graphiques.js';
 import { monterPreprojet } from './preprojet.js';
 import { monterRevue } from './revue.js';
@@ -26,12 +27,6 @@ class Annulation extends Error {}
 /** Taille la plus grande d'un fichier : celle que le cœur accepte (2 Gio, MAX_INPUT_BYTES). Une
  * page qui intègre l'élément peut la baisser avec l'attribut « limite-octets ». */
 const LIMITE_OCTETS = 2 * 1024 ** 3;
-
-function aujourdhui() {
-  const d = new Date();
-  const deux = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${deux(d.getMonth() + 1)}-${deux(d.getDate())}`;
-}
 
 function nomRole(id) {
   return ROLES.find((r) => r.id === id)?.nom ?? id;
@@ -141,21 +136,7 @@ class Application {
 
   brancher() {
     this.brancherOnglets();
-    const zone = this.$('[data-zone]');
-    this.$('[data-entree]').addEventListener('change', (e) => {
-      this.ajouter([...e.target.files]);
-      e.target.value = '';
-    });
-    zone.addEventListener('dragover', (e) => {
-      e.preventDefault();
-      zone.classList.add('survol');
-    });
-    zone.addEventListener('dragleave', () => zone.classList.remove('survol'));
-    zone.addEventListener('drop', (e) => {
-      e.preventDefault();
-      zone.classList.remove('survol');
-      this.ajouter([...e.dataTransfer.files]);
-    });
+    brancherDepot(this.$('[data-zone]'), this.$('[data-entree]'), (fichiers) => this.ajouter(fichiers));
     const actions = {
       exemple: () => this.chargerExemple(),
       annuler: () => this.annuler(),

@@ -3,11 +3,13 @@
 // indirectes des pools vers les activités. Les longueurs seules viennent de nombres à virgule
 // flottante ; les montants affichés restent le texte exact du cœur.
 
-import { el, euros, grandeur, svg } from './format.js';
+import { court, el, euros, grandeur, svg } from './format.js';
 
 const COULEURS = ['#1d4ed8', '#b45309', '#047857', '#7c3aed', '#be123c', '#0e7490', '#4d7c0f', '#a21caf', '#334155'];
 
-function tableau(legende, colonnes, lignes) {
+/** Le tableau de données d'un graphique : légende, en-têtes de colonnes, puis des lignes dont la
+ *  première cellule est l'en-tête de ligne. */
+export function tableau(legende, colonnes, lignes) {
   return el('table', {},
     el('caption', { texte: legende }),
     el('thead', {}, el('tr', {}, colonnes.map((c) => el('th', { scope: 'col', texte: c })))),
@@ -15,7 +17,8 @@ function tableau(legende, colonnes, lignes) {
       el('tr', {}, el('th', { scope: 'row', texte: entete }), cellules.map((c) => el('td', { class: 'nombre', texte: c }))))));
 }
 
-function remplacement(table) {
+/** Le tableau qui remplace un graphique, replié sous lui. */
+export function remplacement(table) {
   return el('details', { class: 'remplacement' }, el('summary', { texte: 'Données du graphique en tableau' }), table);
 }
 
@@ -56,10 +59,6 @@ export function graphiqueCouts(figure, activites, libelles, id) {
     dessin,
     remplacement(tableau(titre, ['Activité', 'Charges directes', 'Charges indirectes', 'Coût complet'],
       activites.map((a) => [`${a.code} ${libelles[a.code] ?? ''}`, euros(a.charges_directes), euros(a.charges_indirectes), euros(a.cout_complet)]))));
-}
-
-function court(texte, n) {
-  return texte.length > n ? `${texte.slice(0, n - 1)}…` : texte;
 }
 
 /** Nom d'un pool pour les lecteurs : « D03 support (régional) ». */

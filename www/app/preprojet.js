@@ -5,7 +5,7 @@
 // sont que mis en forme. Ce qui vient des fichiers ou de la saisie est posé en texte (el) : le
 // balisage fixe ci-dessous ne contient aucune donnée.
 
-import { date, el, euros, nombre, octets, pourcentage } from './format.js';
+import { date, el, euros, nombre, octets, pourcentage, ratio } from './format.js';
 
 const GABARIT_PREPROJET = `
 <section class="bloc" aria-labelledby="pp-t-preprojet">
@@ -173,11 +173,6 @@ function th(texte, attributs = {}) {
 
 function nombreTd(texte, classe = '') {
   return el('td', { class: `nombre ${classe}`.trim(), texte });
-}
-
-/** Un ratio absent (pas de produits, pas d'apprentis) s'affiche « — ». */
-function ratio(valeur, forme) {
-  return valeur === null || valeur === undefined ? '—' : forme(valeur);
 }
 
 /** Le tableau des diagnostics (gravité, code, fichier, ligne, message, correction), comme au

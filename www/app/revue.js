@@ -6,7 +6,9 @@
 // Tout ce qui vient des fichiers est posé en texte (el, textContent) ; les montants restent le
 // texte exact du cœur, les graphiques seuls en tirent des longueurs.
 
-import { el, euros, grandeur, nombre, octets, svg } from './format.js';
+import { brancherDepot } from './depot.js';
+import { aujourdhui, court, date, el, euros, grandeur, nombre, octets, pourcentage, svg } from './format.js';
+import { remplacement, tableau } from './graphiques.js';
 
 const GABARIT_REVUE = `
 <section class="bloc" aria-labelledby="rv-t-fichiers">
@@ -114,31 +116,6 @@ const NATURES = { preprojet: 'Préprojet', resultats: 'Résultats complets', ill
 const GRAVITES = { erreur: 'erreur', avertissement: 'avertissement', info: 'info' };
 const FICHIERS = { preprojet: 'préprojet', resultats: 'résultats', calcul: 'revue', parametres: 'paramètres' };
 
-function aujourdhui() {
-  const d = new Date();
-  const deux = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${deux(d.getMonth() + 1)}-${deux(d.getDate())}`;
-}
-
-/** « 2024-07-10 » → « 10/07/2024 ». */
-function dateFr(iso) {
-  const [a, m, j] = String(iso ?? '').split('-');
-  return j ? `${j}/${m}/${a}` : '';
-}
-
-/** Une part exacte du cœur (« 0.4198 ») en pourcentage (« 41,98 % ») : la virgule est déplacée
- *  dans le texte, sans calcul. */
-function pourcentage(texte) {
-  if (texte === null || texte === undefined || texte === '') return '';
-  const t = String(texte);
-  const negatif = t.startsWith('-');
-  const [entier, decimales = ''] = (negatif ? t.slice(1) : t).split('.');
-  const d = decimales.padEnd(2, '0');
-  const e = `${entier}${d.slice(0, 2)}`.replace(/^0+(?=\d)/, '');
-  const reste = d.slice(2);
-  return `${negatif ? '-' : ''}${nombre(reste ? `${e}.${reste}` : e)}\u00a0%`;
-}
-
 /** Un écart en euros avec son signe (« +3 800,00 € », « -200,00 € », « 0,00 € »). */
 function ecartEuros(texte) {
   const t = String(texte ?? '');
@@ -148,10 +125,6 @@ function ecartEuros(texte) {
 
 function majuscule(t) {
   return t ? t[0].toUpperCase() + t.slice(1) : t;
-}
-
-function court(texte, n) {
-  return texte.length > n ? `${texte.slice(0, n - 1)}…` : texte;
 }
 
 const NON_CONNU = () => el('span', { class: 'non-connu', texte: 'non connu' });
@@ -166,19 +139,6 @@ function td(texte, classe = null) {
 
 function montant(texte, classe = 'nombre') {
   return el('td', { class: `${classe}${String(texte).startsWith('-') ? ' negatif' : ''}`, texte: euros(texte) });
-}
-
-/** Tableau de données d'un graphique (comme graphiques.js) : légende, en-têtes, lignes. */
-function tableauDonnees(legende, colonnes, lignes) {
-  return el('table', {},
-    el('caption', { texte: legende }),
-    el('thead', {}, el('tr', {}, colonnes.map((c) => th(c)))),
-    el('tbody', {}, lignes.map(([entete, ...cellules]) =>
-      el('tr', {}, el('th', { scope: 'row', texte: entete }), cellules.map((c) => el('td', { class: 'nombre', texte: c }))))));
-}
-
-function remplacement(table) {
-  return el('details', { class: 'remplacement' }, el('summary', { texte: 'Données du graphique en tableau' }), table);
 }
 
 export function monterRevue(application, panneau) {
@@ -235,21 +195,7 @@ class RevueCma {
   }
 
   brancher() {
-    const zone = this.$('[data-rv-zone]');
-    this.$('[data-rv-entree]').addEventListener('change', (e) => {
-      this.ajouter([...e.target.files]);
-      e.target.value = '';
-    });
-    zone.addEventListener('dragover', (e) => {
-      e.preventDefault();
-      zone.classList.add('survol');
-    });
-    zone.addEventListener('dragleave', () => zone.classList.remove('survol'));
-    zone.addEventListener('drop', (e) => {
-      e.preventDefault();
-      zone.classList.remove('survol');
-      this.ajouter([...e.dataTransfer.files]);
-    });
+    brancherDepot(this.$('[data-rv-zone]'), this.$('[data-rv-entree]'), (fichiers) => this.ajouter(fichiers));
     this.$('[data-rv-parametres]').addEventListener('submit', (e) => {
       e.preventDefault();
       this.lancer();
@@ -316,7 +262,7 @@ class RevueCma {
       const details = [];
       if (id.exercice) details.push(`exercice ${id.exercice}`);
       if (id.nature === 'preprojet') details.push(`${id.certifications} certification${id.certifications > 1 ? 's' : ''}`);
-      if (id.date_envoi) details.push(`envoi déclaré le ${dateFr(id.date_envoi)}`);
+      if (id.date_envoi) details.push(`envoi déclaré le ${date(id.date_envoi)}`);
       nature = el('td', {}, `${NATURES[id.nature]} — ${id.format}`,
         details.length ? el('span', { class: 'discret', texte: ` (${details.join(', ')})` }) : null);
     }
@@ -411,7 +357,7 @@ class RevueCma {
     this.$('[data-rv-resultats]').hidden = false;
     const fichiers = d.regions.reduce((s, x) => s + x.fichiers.length, 0);
     this.$('[data-rv-entete]').textContent =
-      `Revue du ${dateFr(aujourdhui())}. ${d.regions.length} régions, ${fichiers} fichiers. ` +
+      `Revue du ${date(aujourdhui())}. ${d.regions.length} régions, ${fichiers} fichiers. ` +
       `Seuil d'écart robuste : ${nombre(p.seuil)} ; écart robuste = |valeur − médiane| / (${nombre(p.facteur_ecart_absolu_median)} × écart absolu médian) ; ` +
       `au moins ${p.regions_minimum} régions pour un test.`;
     const choix = this.$('[data-rv-table-csv]');
@@ -612,7 +558,7 @@ class RevueCma {
     if (cmp.borne_basse) lignes.push(['Borne basse', euros(cmp.borne_basse), '', '', '']);
     if (cmp.borne_haute) lignes.push(['Borne haute', euros(cmp.borne_haute), '', '', '']);
     figure.append(el('figcaption', { texte: titre }), dessin,
-      remplacement(tableauDonnees(titre, ['Région', majuscule(libelleMesure), 'Écart à la médiane', 'Écart robuste', 'Atypique'], lignes)));
+      remplacement(tableau(titre, ['Région', majuscule(libelleMesure), 'Écart à la médiane', 'Écart robuste', 'Atypique'], lignes)));
     return figure;
   }
 
@@ -658,7 +604,7 @@ class RevueCma {
         svg('text', { x: x + 20, y: y + 12, class: 'etiquette', texte: court(h.libelle, 50) }));
     });
     figure.append(el('figcaption', { texte: titre }), dessin,
-      remplacement(tableauDonnees(titre, ['Région', ...presentes.map((h) => h.libelle)],
+      remplacement(tableau(titre, ['Région', ...presentes.map((h) => h.libelle)],
         c.regions.map((f) => [f.region, ...presentes.map((h) => pourcentage(f.repartition[h.id] ?? '0.0000'))]))));
     return figure;
   }
@@ -731,8 +677,8 @@ class RevueCma {
         cellule(c.charges_indirectes !== null, c.pools === 0 ? 'aucun pool' : `${euros(c.charges_indirectes_reparties)} sur ${euros(c.charges_indirectes)}${part(c.part_charges_indirectes_reparties)}`, source(c.source_cles)),
         cellule(c.pools !== null, `${c.pools_entierement_repartis} sur ${c.pools}`, null),
         heure(c),
-        c.date_limite ? td(dateFr(c.date_limite)) : el('td', {}, NON_CONNU()),
-        c.date_envoi ? cellule(true, dateFr(c.date_envoi), source(c.source_calendrier)) : el('td', {}, NON_CONNU()))))));
+        c.date_limite ? td(date(c.date_limite)) : el('td', {}, NON_CONNU()),
+        c.date_envoi ? cellule(true, date(c.date_envoi), source(c.source_calendrier)) : el('td', {}, NON_CONNU()))))));
   }
 
   afficherActions() {
