@@ -12,7 +12,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import XLSX from 'xlsx';
-import { RACINE, SORTIES, demarrer, focus, net, requetesExterieures, tabulerJusqua } from './outils.mjs';
+import {
+  RACINE, SORTIES, cadresSansNom, debordement, demarrer, focus, legendesDesGraphiques, net, regionsEtatCachees, requetesExterieures,
+  resumesDesGraphiques, tabulerJusqua, textesTropPetits,
+} from './outils.mjs';
 
 const CAS = path.join(RACINE, 'tests', 'cas-revue', 'reseau-cinq-regions');
 
@@ -94,6 +97,17 @@ async function changerSeuil(page, seuil, numero) {
   return lancer(page, numero);
 }
 
+/** Rapport de contraste WCAG entre deux couleurs CSS « rgb(r, g, b) ». */
+function contraste(a, b) {
+  const l = (c) => {
+    const [r, g, v] = c.match(/\d+/g).slice(0, 3).map((x) => Number(x) / 255)
+      .map((x) => (x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * v;
+  };
+  const [x, y] = [l(a), l(b)].sort((m, n) => n - m);
+  return (x + 0.05) / (y + 0.05);
+}
+
 async function atypiques(page) {
   return lignes(page, '[data-rv-atypiques] tbody tr');
 }
@@ -117,6 +131,8 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     await page.locator('[data-rv-seuil-defaut]', { hasText: 'seuil 3' }).waitFor();
     assert.equal(await seuil.inputValue(), '3');
     assert.equal(net(await page.locator('[data-rv-seuil-defaut]').textContent()), 'seuil 3, facteur 1,4826, au moins 3 régions pour un test');
+    // Vides, les régions d'état restent dans l'arbre d'accessibilité (sinon rien n'est annoncé).
+    assert.deepEqual(await regionsEtatCachees(page, 'revue'), []);
 
     await deposer(page, FICHIERS);
     // Nature reconnue au contenu ; région proposée d'après l'identité, sinon le nom du fichier.
@@ -143,7 +159,11 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     const bouton = await tabulerJusqua(page, (f) => f.texte === 'Lancer la revue');
     assert.ok(bouton.contour, 'focus visible sur « Lancer la revue »');
     await page.keyboard.press('Enter');
+    // « Lancer la revue » se désactive pendant la revue : le focus va au message d'état, puis
+    // au titre des résultats — jamais à <body>.
+    assert.ok(['Revue de 9 fichiers en cours…', '3. Résultats de la revue'].includes((await focus(page)).texte));
     await page.locator('[data-rv-resultats][data-rv-numero="1"]').waitFor();
+    assert.equal((await focus(page)).texte, '3. Résultats de la revue');
     const statut = net(await page.locator('[data-rv-statut]').textContent());
     assert.match(statut, /^Revue prête en \d+ ms : 5 régions, 4 certifications comparées, 1 région atypique au seuil 3\.$/);
     assert.match(net(await page.locator('[data-rv-entete]').textContent()),
@@ -272,6 +292,33 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     assert.deepEqual(await action('A10|Bretagne'), ['COP', 'Bretagne', '2 000,00 €', '0,00 €', '500,00 €', '2 500,00 €', '-2 500,00 €', 'coût complet de la norme']);
     assert.deepEqual((await action('A1001|Bretagne')).slice(4, 6), ['500,00 €', '2 500,00 €']);
     assert.deepEqual((await action('C0101|Normandie')).slice(2, 6), ['1 500,00 €', '0,00 €', '0,00 €', '1 500,00 €']);
+
+    // Chaque cadre de défilement est une région nommée par la légende de son tableau ; le tableau
+    // de chaque graphique dit de quel graphique il est.
+    assert.deepEqual(await cadresSansNom(page, 'revue'), []);
+    const legendes = await legendesDesGraphiques(page, 'revue');
+    assert.equal(legendes.length, 12);
+    assert.deepEqual(await resumesDesGraphiques(page, 'revue'), legendes.map((l) => `Données en tableau : ${l}`));
+    // Contrastes du graphique d'une mesure : la bande des bornes ≥ 3:1 sur le fond blanc et avec
+    // une barre, le texte ≥ 4,5:1 sur elle ; une barre atypique en est séparée par un liseré blanc.
+    const couleurs = await figure.evaluate((f) => {
+      const style = (s) => getComputedStyle(f.querySelector(s));
+      return { bande: style('.rv-bande').fill, barre: style('.rv-barre').fill, texte: style('text.etiquette').fill,
+        liseré: style('.rv-barre-atypique').stroke, rouge: style('.rv-barre-atypique').fill };
+    });
+    assert.ok(contraste(couleurs.bande, 'rgb(255, 255, 255)') >= 3, `bande/fond ${couleurs.bande}`);
+    assert.ok(contraste(couleurs.bande, couleurs.barre) >= 3, `bande/barre ${couleurs.bande}`);
+    assert.ok(contraste(couleurs.bande, couleurs.texte) >= 4.5, `bande/texte ${couleurs.bande}`);
+    assert.equal(couleurs.liseré, 'rgb(255, 255, 255)');
+    assert.ok(contraste(couleurs.rouge, 'rgb(255, 255, 255)') >= 3);
+    // À 400 px de large (RGAA 10.11), tout déplié : la page ne défile pas en largeur (un tableau
+    // ou un graphique large défile dans son cadre) et le texte des graphiques garde 12 px au moins.
+    await page.locator('[data-panneau="revue"]').evaluate((p) => p.querySelectorAll('details').forEach((d) => { d.open = true; }));
+    await page.setViewportSize({ width: 400, height: 900 });
+    assert.equal(await debordement(page), 0, 'pas de défilement horizontal de la page à 400 px');
+    assert.deepEqual(await textesTropPetits(page, 'revue'), []);
+    await page.screenshot({ path: path.join(SORTIES, 'revue-400px.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // Diagnostics de la revue : ceux que le LISEZMOI annonce.
     // V004 (Occitanie), V005 (50022137), V006 (50023211), V007 (RNCP36001), V008 (Grand Est en

@@ -6,9 +6,10 @@
 // Tout ce qui vient des fichiers est posé en texte (el, textContent) ; les montants restent le
 // texte exact du cœur, les graphiques seuls en tirent des longueurs.
 
+import { focusDans, garderFocus } from './accessibilite.js';
 import { brancherDepot } from './depot.js';
 import { aujourdhui, court, date, el, euros, grandeur, nombre, octets, pourcentage, svg } from './format.js';
-import { remplacement, tableau } from './graphiques.js';
+import { cadre, remplacement, tableau } from './graphiques.js';
 
 const GABARIT_REVUE = `
 <section class="bloc" aria-labelledby="rv-t-fichiers">
@@ -51,7 +52,7 @@ const GABARIT_REVUE = `
       <button type="submit" class="principal" data-rv-action="lancer" disabled>Lancer la revue</button>
     </p>
   </form>
-  <p role="status" aria-live="polite" data-rv-statut class="statut"></p>
+  <p role="status" aria-live="polite" data-rv-statut class="statut" tabindex="-1"></p>
   <p role="alert" data-rv-alerte class="alerte"></p>
 </section>
 
@@ -241,6 +242,10 @@ class RevueCma {
     const table = this.$('[data-rv-liste]');
     table.hidden = this.fichiers.length === 0;
     table.tBodies[0].replaceChildren(...this.fichiers.map((f) => this.ligneFichier(f)));
+    this.activerLancer();
+  }
+
+  activerLancer() {
     this.$('[data-rv-action="lancer"]').disabled = this.fichiers.length === 0 || this.enCours;
   }
 
@@ -328,14 +333,21 @@ class RevueCma {
     };
     this.enCours = true;
     this.alerte('');
-    this.afficherFichiers();
+    const racine = this.application.racine;
+    const statut = this.$('[data-rv-statut]');
+    const avant = focusDans(racine);
+    this.activerLancer();
     this.statut(`Revue de ${demande.fichiers.length} fichiers en cours…`);
+    // « Lancer la revue » désactivé : son focus passe au message d'état.
+    garderFocus(racine, avant, statut);
     const debut = performance.now();
+    let faite = false;
     try {
       const resultat = await this.application.demander('revue-lancer', { demande });
       this.demande = demande;
       this.resultat = resultat;
       this.afficherResultats();
+      faite = true;
       const d = resultat.document;
       const n = d.atypiques.length;
       this.statut(`Revue prête en ${Math.round(performance.now() - debut)} ms : ${d.regions.length} région${d.regions.length > 1 ? 's' : ''}, ` +
@@ -346,8 +358,12 @@ class RevueCma {
       this.statut('');
     } finally {
       this.enCours = false;
-      this.afficherFichiers();
+      const avantFin = focusDans(racine);
+      this.activerLancer();
+      // Le focus mis sur le message d'état passe aux résultats (ou revient au bouton).
+      if (avantFin === statut) (faite ? this.$('#rv-t-resultats') : this.$('[data-rv-action="lancer"]')).focus();
     }
+    return faite;
   }
 
   afficherResultats() {
@@ -557,8 +573,8 @@ class RevueCma {
     if (cmp.mediane) lignes.push(['Médiane', euros(cmp.mediane), '', '', '']);
     if (cmp.borne_basse) lignes.push(['Borne basse', euros(cmp.borne_basse), '', '', '']);
     if (cmp.borne_haute) lignes.push(['Borne haute', euros(cmp.borne_haute), '', '', '']);
-    figure.append(el('figcaption', { texte: titre }), dessin,
-      remplacement(tableau(titre, ['Région', majuscule(libelleMesure), 'Écart à la médiane', 'Écart robuste', 'Atypique'], lignes)));
+    figure.append(el('figcaption', { id: `${id}-legende`, texte: titre }), cadre(dessin, `${id}-legende`),
+      remplacement(titre, tableau(titre, ['Région', majuscule(libelleMesure), 'Écart à la médiane', 'Écart robuste', 'Atypique'], lignes)));
     return figure;
   }
 
@@ -603,8 +619,8 @@ class RevueCma {
         svg('rect', { x, y, width: 14, height: 14, fill: couleur.get(h.id) }),
         svg('text', { x: x + 20, y: y + 12, class: 'etiquette', texte: court(h.libelle, 50) }));
     });
-    figure.append(el('figcaption', { texte: titre }), dessin,
-      remplacement(tableau(titre, ['Région', ...presentes.map((h) => h.libelle)],
+    figure.append(el('figcaption', { id: `${id}-legende`, texte: titre }), cadre(dessin, `${id}-legende`),
+      remplacement(titre, tableau(titre, ['Région', ...presentes.map((h) => h.libelle)],
         c.regions.map((f) => [f.region, ...presentes.map((h) => pourcentage(f.repartition[h.id] ?? '0.0000'))]))));
     return figure;
   }
