@@ -97,6 +97,15 @@ async function changerSeuil(page, seuil, numero) {
   return lancer(page, numero);
 }
 
+/** Retient chaque texte que prend le message d'état de la revue (pour voir une progression). */
+async function suivreStatut(page) {
+  await page.locator('[data-rv-statut]').evaluate((s) => {
+    window.__statuts = [];
+    new MutationObserver(() => window.__statuts.push(s.textContent)).observe(s, { childList: true, characterData: true, subtree: true });
+  });
+  return () => page.evaluate(() => window.__statuts);
+}
+
 /** Rapport de contraste WCAG entre deux couleurs CSS « rgb(r, g, b) ». */
 function contraste(a, b) {
   const l = (c) => {
@@ -134,7 +143,11 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     // Vides, les régions d'état restent dans l'arbre d'accessibilité (sinon rien n'est annoncé).
     assert.deepEqual(await regionsEtatCachees(page, 'revue'), []);
 
+    // L'identification des fichiers déposés se suit : « Identification des fichiers… n / N ».
+    const statuts = await suivreStatut(page);
     await deposer(page, FICHIERS);
+    const progression = (await statuts()).filter((t) => t.startsWith('Identification des fichiers…'));
+    assert.deepEqual(progression, Array.from({ length: 9 }, (_, i) => `Identification des fichiers… ${i + 1} / 9`));
     // Nature reconnue au contenu ; région proposée d'après l'identité, sinon le nom du fichier.
     const regionDe = (nom) => page.getByLabel(`Région du fichier « ${nom} »`).inputValue();
     assert.equal(await regionDe('preprojet-bretagne.xlsx'), 'CMA de région Bretagne');
@@ -293,6 +306,13 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     assert.deepEqual((await action('A1001|Bretagne')).slice(4, 6), ['500,00 €', '2 500,00 €']);
     assert.deepEqual((await action('C0101|Normandie')).slice(2, 6), ['1 500,00 €', '0,00 €', '0,00 €', '1 500,00 €']);
 
+    // La première cellule de chaque ligne de l'agrégat national et des codes (COP)/(PN) est un
+    // en-tête de ligne (le code).
+    const premieres = await page.locator('[data-panneau="revue"] :is(table.rv-national, table.rv-actions) tbody tr > :first-child')
+      .evaluateAll((l) => l.map((c) => `${c.tagName.toLowerCase()} ${c.getAttribute('scope')}`));
+    assert.ok(premieres.length > 20);
+    assert.deepEqual([...new Set(premieres)], ['th row']);
+
     // Chaque cadre de défilement est une région nommée par la légende de son tableau ; le tableau
     // de chaque graphique dit de quel graphique il est.
     assert.deepEqual(await cadresSansNom(page, 'revue'), []);
@@ -360,8 +380,14 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
 
     // Seuil abaissé à 1 et date de réception des Hauts-de-France (LISEZMOI, « Seuil abaissé ») :
     // Hauts-de-France et Normandie (par heure apprenant, pédagogie) s'ajoutent à Occitanie.
+    // Une date de réception saisie périme les résultats affichés : c'est dit, jusqu'à la relance.
+    const perime = page.locator('[data-rv-perime]');
+    assert.equal(await perime.isVisible(), false);
     await page.getByLabel('Date de réception du préprojet « hauts-de-france.csv »').fill('2024-07-08');
+    assert.equal(await perime.isVisible(), true);
+    assert.match(net(await page.locator('[data-rv-statut]').textContent()), /^Les résultats de la revue sont périmés/);
     assert.match(await changerSeuil(page, '1', 2), /3 régions atypiques au seuil 1\.$/);
+    assert.equal(await perime.isVisible(), false);
     assert.deepEqual(await atypiques(page), [
       ['RNCP34828 CAP Boulanger', 'coût par apprenti', '▲ Hauts-de-France', '7 800,00 €', '8 200,00 €', '-400,00 €', '1,35', PEDAGOGIE,
         '4 900,00 €', '5 100,00 €', '-200,00 €'],
@@ -385,6 +411,13 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     const dernier = XLSX.read((await telecharger(page, () => page.getByRole('button', { name: 'Classeur XLSX de la revue' }).click())).octets, { type: 'buffer' });
     assert.equal(XLSX.utils.sheet_to_json(dernier.Sheets['Atypiques'], { header: 1 }).length, 1, 'aucune ligne sous l’en-tête');
     assert.deepEqual(XLSX.utils.sheet_to_json(dernier.Sheets['Paramètres'], { header: 1 })[1], ['Seuil d\'écart robuste', 13]);
+    // Une région corrigée périme les résultats ; l'export relance d'abord la revue (la sixième).
+    await page.getByLabel('Région du fichier « hauts-de-france.csv »').fill('Hauts-de-France (Lille)');
+    assert.equal(await perime.isVisible(), true);
+    const relance = XLSX.read((await telecharger(page, () => page.getByRole('button', { name: 'Classeur XLSX de la revue' }).click())).octets, { type: 'buffer' });
+    assert.equal(await page.locator('[data-rv-resultats]').getAttribute('data-rv-numero'), '6');
+    assert.equal(await perime.isVisible(), false);
+    assert.ok(XLSX.utils.sheet_to_json(relance.Sheets['Conformité'], { header: 1 }).some((l) => l[0] === 'Hauts-de-France (Lille)'));
 
     // Un seuil nul est refusé, avec le message du cœur.
     await page.getByLabel('Seuil d\'écart robuste').fill('0');
@@ -404,12 +437,16 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     assert.notEqual(illisible, bonne);
     const mauvais = `${entete}\n${bonne}\n${illisible}\n`;
     const piege = '<img src=x onerror="window.__piege=1">';
+    // Un préprojet dont la certification n'a aucun produit : sa marge n'est pas définie.
+    const sansProduits = `${entete}\n${bonne.replace(';60000,00;-0,0400;', ';0,00;;')}\n`;
+    assert.notEqual(sansProduits, `${entete}\n${bonne}\n`);
     await page.getByLabel('Fichiers des régions (plusieurs à la fois)').setInputFiles([
       ...aDeposer(FICHIERS.slice(0, 2)),
       { name: 'mauvais.csv', mimeType: 'text/csv', buffer: Buffer.from(mauvais) },
       { name: 'grand-livre.csv', mimeType: 'text/csv', buffer: Buffer.from('compte;objet;debit\n641;X;1\n') },
+      { name: 'sans-produits.csv', mimeType: 'text/csv', buffer: Buffer.from(sansProduits) },
     ]);
-    await page.locator('[data-rv-liste] tbody tr').nth(3).waitFor();
+    await page.locator('[data-rv-liste] tbody tr').nth(4).waitFor();
     const liste = await lignes(page, '[data-rv-liste] tbody tr');
     assert.match(liste[3][1], /^⚠ Illisible : .*CSV UTF-8/);
     await page.getByLabel('Région du fichier « mauvais.csv »').fill(piege);
@@ -424,6 +461,9 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     assert.ok(f002[4].startsWith('région « grand-livre » (grand-livre.csv) : '), f002[4]);
     const regions = await lignes(page, '[data-rv-regions] tbody tr');
     assert.deepEqual(regions.find((l) => l[0] === piege)?.slice(0, 2), [piege, 'mauvais.csv (préprojet, CSV)']);
+    // Marge sans produits : « — », ni « 0 % » ni vide.
+    const sans = (await lignes(page, '[data-rv-comparaison="RNCP34828"] tbody tr')).find((l) => l[0] === 'sans-produits');
+    assert.deepEqual(sans.slice(3, 6), ['62 400,00 €', '0,00 €', '—']);
     assert.equal(await page.evaluate(() => window.__piege), undefined);
     assert.equal(await page.locator('cma-analytique img').count(), 0);
     // Travailleur arrêté (comme par l'annulation d'un calcul de l'onglet analytique) : l'export
@@ -440,7 +480,9 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Retirer « grand-livre.csv »' }).focus();
     await page.keyboard.press('Enter');
     assert.equal((await focus(page)).nom, 'rv-fichiers');
-    assert.equal(await page.locator('[data-rv-liste] tbody tr').count(), 3);
+    assert.equal(await page.locator('[data-rv-liste] tbody tr').count(), 4);
+    // Un fichier retiré périme les résultats affichés.
+    assert.equal(await page.locator('[data-rv-perime]').isVisible(), true);
     await page.close();
   });
 

@@ -59,6 +59,8 @@ const GABARIT_REVUE = `
 <section class="bloc resultats" data-rv-resultats hidden aria-labelledby="rv-t-resultats">
   <h2 id="rv-t-resultats" tabindex="-1">3. Résultats de la revue</h2>
   <p data-rv-entete></p>
+  <p class="perime" data-rv-perime hidden><strong>Résultats périmés :</strong> des fichiers, des régions, des dates ou des paramètres ont
+    changé depuis cette revue. Relancez-la ; les exports la relancent d'abord.</p>
   <nav aria-label="Parties de la revue" class="sommaire">
     <ul>
       <li><a href="#rv-atypiques" data-aller="rv-atypiques">Régions atypiques</a></li>
@@ -160,6 +162,7 @@ class RevueCma {
     this.enCours = false;
     this.resultat = null;
     this.demande = null;
+    this.perime = false;
     this.brancher();
     // La valeur du seuil vient du référentiel du cœur : demandée quand l'onglet s'ouvre.
     this.defautsDemandes = false;
@@ -177,6 +180,15 @@ class RevueCma {
 
   alerte(texte) {
     this.$('[data-rv-alerte]').textContent = texte;
+  }
+
+  /** Les résultats affichés ne suivent plus les fichiers, régions ou dates : c'est dit au-dessus
+   *  d'eux (et annoncé une fois), et les exports relancent la revue avant d'exporter. */
+  perimer() {
+    if (!this.resultat || this.perime) return;
+    this.perime = true;
+    this.$('[data-rv-perime]').hidden = false;
+    this.statut('Les résultats de la revue sont périmés : relancez la revue (les exports la relancent d’abord).');
   }
 
   async quandVisible() {
@@ -197,10 +209,12 @@ class RevueCma {
 
   brancher() {
     brancherDepot(this.$('[data-rv-zone]'), this.$('[data-rv-entree]'), (fichiers) => this.ajouter(fichiers));
-    this.$('[data-rv-parametres]').addEventListener('submit', (e) => {
+    const parametres = this.$('[data-rv-parametres]');
+    parametres.addEventListener('submit', (e) => {
       e.preventDefault();
       this.lancer();
     });
+    parametres.addEventListener('input', () => this.perimer());
     this.panneau.addEventListener('click', (e) => {
       const bouton = e.target.closest('[data-rv-action]');
       if (!bouton) return;
@@ -216,7 +230,9 @@ class RevueCma {
     this.alerte('');
     const refus = [];
     let ajoutes = 0;
+    let identifies = 0;
     for (const fichier of liste) {
+      this.statut(`Identification des fichiers… ${++identifies} / ${liste.length}`);
       const limite = this.application.limite();
       if (fichier.size > limite) {
         refus.push(`« ${fichier.name} » fait ${octets(fichier.size)} : au-delà de la limite de ${octets(limite)} de la page, il n'est pas lu.`);
@@ -231,6 +247,7 @@ class RevueCma {
       }
     }
     this.afficherFichiers();
+    if (ajoutes) this.perimer();
     if (refus.length) this.alerte(refus.join(' '));
     const illisibles = this.fichiers.filter((f) => f.identite.nature === 'illisible').length;
     this.statut(`${ajoutes} fichier${ajoutes > 1 ? 's' : ''} ajouté${ajoutes > 1 ? 's' : ''} ; ${this.fichiers.length} en tout` +
@@ -279,6 +296,7 @@ class RevueCma {
         oninput: (e) => {
           f.region = e.target.value;
           aide.textContent = this.aideRegion(f);
+          this.perimer();
         } }),
       aide);
     let recu;
@@ -286,7 +304,10 @@ class RevueCma {
       const idRecu = `rv-recu-${f.cle}`;
       recu = el('td', {},
         el('label', { for: idRecu, class: 'invisible', texte: `Date de réception du préprojet « ${nom} »` }),
-        el('input', { type: 'date', id: idRecu, value: f.recu, 'data-rv-recu': f.cle, onchange: (e) => { f.recu = e.target.value; } }));
+        el('input', { type: 'date', id: idRecu, value: f.recu, 'data-rv-recu': f.cle, onchange: (e) => {
+          f.recu = e.target.value;
+          this.perimer();
+        } }));
     } else {
       recu = td('sans objet', 'discret');
     }
@@ -300,6 +321,7 @@ class RevueCma {
         this.afficherFichiers();
         this.statut(`« ${nom} » retiré ; ${this.fichiers.length} fichier${this.fichiers.length > 1 ? 's' : ''}.`);
         this.$('[data-rv-entree]').focus();
+        this.perimer();
       } })));
   }
 
@@ -346,6 +368,8 @@ class RevueCma {
       const resultat = await this.application.demander('revue-lancer', { demande });
       this.demande = demande;
       this.resultat = resultat;
+      this.perime = false;
+      this.$('[data-rv-perime]').hidden = true;
       this.afficherResultats();
       faite = true;
       const d = resultat.document;
@@ -377,7 +401,9 @@ class RevueCma {
       `Seuil d'écart robuste : ${nombre(p.seuil)} ; écart robuste = |valeur − médiane| / (${nombre(p.facteur_ecart_absolu_median)} × écart absolu médian) ; ` +
       `au moins ${p.regions_minimum} régions pour un test.`;
     const choix = this.$('[data-rv-table-csv]');
+    const choisie = choix.value;
     choix.replaceChildren(...r.tables.map((t) => el('option', { value: t.nom, texte: `${t.titre} (${t.lignes} ligne${t.lignes > 1 ? 's' : ''})` })));
+    if (r.tables.some((t) => t.nom === choisie)) choix.value = choisie;
     this.afficherRegions();
     this.afficherAtypiques();
     this.afficherCertifications();
@@ -498,7 +524,7 @@ class RevueCma {
           td(nombre(f.heures_apprenants), 'nombre'),
           montant(f.cout_complet),
           montant(f.produits),
-          td(f.marge === null ? '' : pourcentage(f.marge), `nombre${String(f.marge ?? '').startsWith('-') ? ' negatif' : ''}`),
+          td(pourcentage(f.marge), `nombre${String(f.marge ?? '').startsWith('-') ? ' negatif' : ''}`),
           MESURES.flatMap((m) => cellulesMesure(m, f.region)));
       })),
       el('tfoot', {}, el('tr', {},
@@ -635,11 +661,11 @@ class RevueCma {
       el('thead', {}, el('tr', {}, entetes.map((c) => th(c)))),
       lignesNationales.map((a) => el('tbody', {},
         a.regions.map((x) => el('tr', { 'data-rv-ligne': `${a.code}|${x.region}` },
-          td(a.code), td(a.libelle), el('th', { scope: 'row', texte: x.region }),
+          el('th', { scope: 'row', texte: a.code }), td(a.libelle), el('th', { scope: 'row', texte: x.region }),
           montant(x.charges_directes), montant(x.charges_indirectes), montant(x.cout_complet), montant(x.produits), montant(x.resultat),
           td(pourcentage(x.part_cout_complet), 'nombre'), td(pourcentage(x.part_produits), 'nombre'))),
         el('tr', { class: 'sous-total', 'data-rv-ligne': `${a.code}|total` },
-          td(a.code), td(a.libelle), el('th', { scope: 'row', texte: 'Total national' }),
+          el('th', { scope: 'row', texte: a.code }), td(a.libelle), el('th', { scope: 'row', texte: 'Total national' }),
           montant(a.charges_directes), montant(a.charges_indirectes), montant(a.cout_complet), montant(a.produits), montant(a.resultat),
           td(''), td('')))));
   }
@@ -716,11 +742,11 @@ class RevueCma {
           'Résultat', 'Méthode du coût complet'].map((x) => th(x)))),
         a.codes.map((f) => el('tbody', {},
           f.regions.map((x) => el('tr', { 'data-rv-action-ligne': `${f.code}|${x.region}` },
-            td(f.code), td(f.libelle), td(f.drapeaux), el('th', { scope: 'row', texte: x.region }),
+            el('th', { scope: 'row', texte: f.code }), td(f.libelle), td(f.drapeaux), el('th', { scope: 'row', texte: x.region }),
             montant(x.charges_directes), montant(x.produits), facultatif(x.charges_indirectes), facultatif(x.cout_complet), facultatif(x.resultat),
             td(r.libelles.methodes_cout[x.methode]))),
           el('tr', { class: 'sous-total', 'data-rv-action-ligne': `${f.code}|total` },
-            td(f.code), td(f.libelle), td(f.drapeaux), el('th', { scope: 'row', texte: 'Total' }),
+            el('th', { scope: 'row', texte: f.code }), td(f.libelle), td(f.drapeaux), el('th', { scope: 'row', texte: 'Total' }),
             montant(f.total.charges_directes), montant(f.total.produits), td(''), facultatif(f.total.cout_complet), td(''), td('')))))),
       a.sans_donnees.length ? el('p', { texte: `Codes (COP) ou (PN) sans données dans les résultats : ${a.sans_donnees.join(', ')}.` }) : '');
   }
@@ -752,6 +778,13 @@ class RevueCma {
 
   async exporter(type, donnees, nom, mime) {
     if (!this.demande) return;
+    if (this.perime) {
+      this.statut('Résultats périmés : la revue est relancée avant l’export…');
+      if (!(await this.lancer())) {
+        if (this.fichiers.length === 0) this.alerte('Export impossible : aucun fichier, la revue ne peut pas être relancée.');
+        return;
+      }
+    }
     try {
       const contenu = await this.application.demander(type, { demande: this.demande, ...donnees });
       this.application.enregistrer(new Blob([contenu], { type: mime }), nom);
