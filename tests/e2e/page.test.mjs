@@ -344,6 +344,11 @@ describe('la page', { timeout: 180_000 }, () => {
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.locator('[data-parametres]').isVisible(), false);
     assert.equal(await page.locator('table.activites').isVisible(), true);
+    // Imprimé, un graphique tient dans la largeur de la page (il ne défile pas sur papier).
+    await page.setViewportSize({ width: 600, height: 900 });
+    const debords = await page.locator('figure.graphique').evaluateAll((l) => l.map((f) => f.querySelector('svg').getBoundingClientRect().width - f.getBoundingClientRect().width));
+    assert.ok(debords.length === 2 && debords.every((d) => d <= 0.5), debords.join());
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.pdf({ path: path.join(SORTIES, 'rapport-exemple.pdf') });
     await page.emulateMedia({ media: 'screen' });
     await page.close();
