@@ -461,6 +461,12 @@ describe('la page', { timeout: 180_000 }, () => {
     assert.deepEqual(await textesTropPetits(page, 'analytique'), []);
     assert.deepEqual(await cadresSansNom(page, 'analytique'), []);
     await page.screenshot({ path: path.join(SORTIES, 'analytique-400px.png'), fullPage: true });
+    // Un fichier retiré au clavier : sa ligne disparaît, « Calculer » se désactive, le focus va au
+    // champ de fichiers.
+    await page.getByRole('button', { name: 'Retirer « inducteurs.csv »' }).focus();
+    await page.keyboard.press('Enter');
+    assert.equal((await focus(page)).nom, 'fichiers');
+    assert.equal(await page.getByRole('button', { name: 'Calculer', exact: true }).isDisabled(), true);
     await page.close();
   });
 
