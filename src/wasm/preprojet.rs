@@ -15,6 +15,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{Erreur, Libelle, Seance, date, from_js, to_js};
 use crate::calendar::{Calendar, CalendarInput};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::etp::{EtpDriver, PersonRow};
 use crate::indicators::Indicators;
 use crate::money::{Amount, Weight};
@@ -66,6 +67,9 @@ export interface Preprojet {
   diagnostics: any[];
   /** Diagnostics du calcul, repris dans le classeur et la note. */
   diagnostics_calcul: number;
+  /** Chaque contrôle fait pour le préprojet (C001, C002, M004, H004 au calcul ; P001 à P010), avec
+   *  le nombre de ses signalements (0 : rien à signaler). */
+  controles: { code: string; gravite: string; titre: string; origine: "calcul" | "preprojet"; nombre: number }[];
 }
 export interface Etp {
   personnes: { ligne: number; matricule: string; code: string; site: string | null; etp: Ratio; motif: string }[];
@@ -168,9 +172,41 @@ struct VuePreprojet<'a> {
     indicateurs: &'a Indicators,
     diagnostics: Vec<DiagnosticRow>,
     diagnostics_calcul: usize,
+    controles: Vec<Controle>,
 }
 
-fn vue<'a>(doc: &'a PreProject, own: &[crate::diagnostic::Diagnostic], computed: usize) -> VuePreprojet<'a> {
+/// The checks the pre-project depends on: those of the computation that bear on the
+/// apprenticeship's figures (rent 86/87, B01 without certification, default heading), then the
+/// pre-project's own. The tab lists each with its count, so that a user sees what was checked.
+const CONTROLES_CALCUL: [Code; 4] = [Code::C001, Code::C002, Code::M004, Code::H004];
+const CONTROLES_PREPROJET: [Code; 10] =
+    [Code::P001, Code::P002, Code::P003, Code::P004, Code::P005, Code::P006, Code::P007, Code::P008, Code::P009, Code::P010];
+
+#[derive(Serialize)]
+struct Controle {
+    code: &'static str,
+    gravite: &'static str,
+    titre: &'static str,
+    origine: &'static str,
+    nombre: usize,
+}
+
+fn controles(own: &[Diagnostic], computed: &[Diagnostic]) -> Vec<Controle> {
+    let ligne = |code: Code, origine, diagnostics: &[Diagnostic]| Controle {
+        code: code.as_str(),
+        gravite: code.severity().label(),
+        titre: code.info().title,
+        origine,
+        nombre: diagnostics.iter().filter(|d| d.code == code).count(),
+    };
+    CONTROLES_CALCUL
+        .into_iter()
+        .map(|code| ligne(code, "calcul", computed))
+        .chain(CONTROLES_PREPROJET.into_iter().map(|code| ligne(code, "preprojet", own)))
+        .collect()
+}
+
+fn vue<'a>(doc: &'a PreProject, own: &[Diagnostic], computed: &[Diagnostic]) -> VuePreprojet<'a> {
     let book = rulebook();
     let certifications = doc
         .certifications
@@ -216,7 +252,8 @@ fn vue<'a>(doc: &'a PreProject, own: &[crate::diagnostic::Diagnostic], computed:
         financeurs,
         indicateurs: &doc.indicateurs,
         diagnostics: diagnostic_rows(own),
-        diagnostics_calcul: computed,
+        diagnostics_calcul: computed.len(),
+        controles: controles(own, computed),
     }
 }
 
@@ -248,7 +285,7 @@ impl Seance {
             titles: certifications.as_deref(),
         };
         let (document, own) = of_computation(computation, &calcul.diagnostics, &options);
-        let value = to_js(&vue(&document, &own, calcul.diagnostics.len()))?;
+        let value = to_js(&vue(&document, &own, &calcul.diagnostics))?;
         calcul.preprojet = Some(document);
         Ok(value.unchecked_into())
     }

@@ -93,3 +93,52 @@ export async function tabulerJusqua(page, condition, max = 200) {
   }
   throw new Error('élément jamais atteint au clavier');
 }
+
+// — Accessibilité (RGAA) : vérifications communes aux trois onglets ——————————————————————
+
+/** Combien de pixels la page défile horizontalement (0 : aucun défilement de la page). */
+export async function debordement(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/** Les régions d'état (role status ou alert, aria-live) d'un panneau affiché qui sortent de
+ *  l'arbre d'accessibilité (display: none, hidden) : leurs annonces seraient perdues. */
+export async function regionsEtatCachees(page, panneau) {
+  return page.locator(`[data-panneau="${panneau}"]`).evaluate((p) => [...p.querySelectorAll('[role="status"], [role="alert"], [aria-live]')]
+    .filter((r) => !r.checkVisibility())
+    .map((r) => r.outerHTML.slice(0, 80)));
+}
+
+/** Les cadres de défilement (.defile) d'un panneau qui tiennent un tableau sans être une région
+ *  nommée par sa légende et atteignable au clavier. */
+export async function cadresSansNom(page, panneau) {
+  return page.locator(`[data-panneau="${panneau}"]`).evaluate((p) => [...p.querySelectorAll('.defile')]
+    .filter((d) => d.querySelector(':scope > table:not([hidden]) > caption'))
+    .filter((d) => {
+      const legende = d.querySelector(':scope > table:not([hidden]) > caption');
+      const id = d.getAttribute('aria-labelledby');
+      return !(d.getAttribute('role') === 'region' && d.tabIndex === 0 && id && p.getRootNode().getElementById(id) === legende);
+    })
+    .map((d) => d.querySelector('caption').textContent.trim().slice(0, 60)));
+}
+
+/** Les textes des graphiques d'un panneau dont la taille affichée est sous `minimum` pixels. */
+export async function textesTropPetits(page, panneau, minimum = 12) {
+  return page.locator(`[data-panneau="${panneau}"]`).evaluate((p, min) => [...p.querySelectorAll('figure svg')].flatMap((s) => {
+    const echelle = s.getBoundingClientRect().width / s.viewBox.baseVal.width;
+    return [...s.querySelectorAll('text')]
+      .map((t) => ({ texte: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * echelle }))
+      .filter((t) => t.px < min - 0.01)
+      .map((t) => `${t.texte} (${t.px.toFixed(1)} px)`);
+  }), minimum);
+}
+
+/** Les résumés des tableaux de remplacement des graphiques d'un panneau. */
+export async function resumesDesGraphiques(page, panneau) {
+  return (await page.locator(`[data-panneau="${panneau}"] figure details > summary`).allTextContents()).map(net);
+}
+
+/** Les légendes des graphiques d'un panneau. */
+export async function legendesDesGraphiques(page, panneau) {
+  return (await page.locator(`[data-panneau="${panneau}"] figure > figcaption`).allTextContents()).map(net);
+}

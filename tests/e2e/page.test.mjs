@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import XLSX from 'xlsx';
 import {
-  RACINE, SORTIES, attendreResultats, cellules, demarrer, focus, net, requetesExterieures, tabulerJusqua,
+  RACINE, SORTIES, attendreResultats, cadresSansNom, cellules, debordement, demarrer, focus, legendesDesGraphiques, net, regionsEtatCachees,
+  requetesExterieures, resumesDesGraphiques, tabulerJusqua, textesTropPetits,
 } from './outils.mjs';
 import { grandJeu } from './donnees.mjs';
 
@@ -44,6 +45,13 @@ async function deposerEtCalculer(page, fichiers, exercice = '2024') {
   await page.getByLabel('Exercice').fill(exercice);
   await page.getByRole('button', { name: 'Calculer', exact: true }).click();
   return attendreResultats(page);
+}
+
+/** Appuie sur `touche`, attend `texte` dans `selecteur`, et rend l'élément qui a alors le focus. */
+async function toucherPuisAttendre(page, touche, selecteur, texte) {
+  await page.keyboard.press(touche);
+  await page.locator(selecteur, { hasText: texte }).waitFor();
+  return focus(page);
 }
 
 async function telecharger(page, declencher) {
@@ -336,6 +344,11 @@ describe('la page', { timeout: 180_000 }, () => {
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.locator('[data-parametres]').isVisible(), false);
     assert.equal(await page.locator('table.activites').isVisible(), true);
+    // Imprimé, un graphique tient dans la largeur de la page (il ne défile pas sur papier).
+    await page.setViewportSize({ width: 600, height: 900 });
+    const debords = await page.locator('figure.graphique').evaluateAll((l) => l.map((f) => f.querySelector('svg').getBoundingClientRect().width - f.getBoundingClientRect().width));
+    assert.ok(debords.length === 2 && debords.every((d) => d <= 0.5), debords.join());
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.pdf({ path: path.join(SORTIES, 'rapport-exemple.pdf') });
     await page.emulateMedia({ media: 'screen' });
     await page.close();
@@ -411,6 +424,65 @@ describe('la page', { timeout: 180_000 }, () => {
     await page.locator('cma-analytique').getByRole('button', { name: /Charger l'exemple/ }).click();
     assert.match(await attendreResultats(page), /Résultats prêts/);
     assert.equal(await page.locator('cma-analytique tr[data-certification]').count(), 10);
+    await page.close();
+  });
+
+  it('garde le focus quand un bouton se désactive, nomme ses cadres et ses graphiques, et se lit à 400 px (RGAA)', async () => {
+    const page = await session.page();
+    // Vides, les régions d'état restent dans l'arbre d'accessibilité (sinon rien n'est annoncé).
+    assert.deepEqual(await regionsEtatCachees(page, 'analytique'), []);
+    await page.getByRole('button', { name: 'Charger l\'exemple « CMA de région Exemple »' }).click();
+    await attendreResultats(page);
+    // Le rôle d'un fichier changé au clavier : le tableau des fichiers est refait, le focus reste
+    // sur le choix de ce fichier.
+    await page.getByLabel('Rôle de « grand-livre.csv »').focus();
+    assert.equal((await toucherPuisAttendre(page, 'ArrowDown', '[data-manque]', 'Plusieurs fichiers')).nom, 'Rôle de « grand-livre.csv »');
+    assert.equal((await toucherPuisAttendre(page, 'ArrowUp', '[data-manque]', 'Les trois fichiers sont là')).nom, 'Rôle de « grand-livre.csv »');
+    // « Calculer » pressé au clavier se désactive : le focus passe à « Annuler le calcul », puis,
+    // les résultats prêts, à leur titre — jamais à <body>.
+    await page.getByRole('button', { name: 'Calculer', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    const pendant = await focus(page);
+    assert.ok(['Annuler le calcul', '3. Résultats'].includes(pendant.texte), `focus pendant le calcul : <${pendant.balise}> ${pendant.texte}`);
+    await page.locator('[data-statut]', { hasText: 'Résultats prêts' }).waitFor();
+    assert.equal((await focus(page)).texte, '3. Résultats');
+    // Chaque cadre de défilement est une région nommée par la légende de son tableau, au clavier.
+    assert.deepEqual(await cadresSansNom(page, 'analytique'), []);
+    // Le tableau de chaque graphique dit de quel graphique il est.
+    const legendes = await legendesDesGraphiques(page, 'analytique');
+    assert.equal(legendes.length, 2);
+    assert.deepEqual(await resumesDesGraphiques(page, 'analytique'), legendes.map((l) => `Données en tableau : ${l}`));
+    // À 400 px de large (RGAA 10.11), tout dépliés : la page ne défile pas en largeur (un tableau
+    // large défile dans son cadre) et le texte des graphiques garde 12 px au moins.
+    await page.locator('[data-panneau="analytique"]').evaluate((p) => p.querySelectorAll('details').forEach((d) => { d.open = true; }));
+    await page.locator('details.trace table').first().waitFor();
+    await page.setViewportSize({ width: 400, height: 900 });
+    assert.equal(await debordement(page), 0, 'pas de défilement horizontal de la page à 400 px');
+    assert.deepEqual(await textesTropPetits(page, 'analytique'), []);
+    assert.deepEqual(await cadresSansNom(page, 'analytique'), []);
+    await page.screenshot({ path: path.join(SORTIES, 'analytique-400px.png'), fullPage: true });
+    // Un fichier retiré au clavier : sa ligne disparaît, « Calculer » se désactive, le focus va au
+    // champ de fichiers.
+    await page.getByRole('button', { name: 'Retirer « inducteurs.csv »' }).focus();
+    await page.keyboard.press('Enter');
+    assert.equal((await focus(page)).nom, 'fichiers');
+    assert.equal(await page.getByRole('button', { name: 'Calculer', exact: true }).isDisabled(), true);
+    await page.close();
+  });
+
+  it('passe d’une page de diagnostics à l’autre au clavier sans perdre le focus', async () => {
+    const page = await session.page();
+    // Le cas support-deux-niveaux, plus 60 lignes dont le montant est illisible (60 F003).
+    const fichiers = fichiersDuCas('support-deux-niveaux');
+    const illisibles = Array.from({ length: 60 }, (_, i) => `641100;EOTP-CONSEIL;${i}x;;illisible`).join('\n');
+    writeFileSync(fichiers[0], `${readFileSync(fichiers[0], 'utf8').trimEnd()}\n${illisibles}\n`);
+    assert.match(await deposerEtCalculer(page, fichiers), /Résultats prêts/);
+    await page.locator('[data-page-texte]', { hasText: '1–50 sur' }).waitFor();
+    // « Diagnostics suivants » mène à la dernière page et s'y désactive : le focus passe à
+    // « Diagnostics précédents » ; et inversement.
+    await page.getByRole('button', { name: 'Diagnostics suivants' }).focus();
+    assert.equal((await toucherPuisAttendre(page, 'Enter', '[data-page-texte]', '51–')).texte, 'Diagnostics précédents');
+    assert.equal((await toucherPuisAttendre(page, 'Enter', '[data-page-texte]', '1–50 sur')).texte, 'Diagnostics suivants');
     await page.close();
   });
 

@@ -11,7 +11,9 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import XLSX from 'xlsx';
-import { RACINE, attendreResultats, cellules, demarrer, focus, net, requetesExterieures } from './outils.mjs';
+import {
+  RACINE, attendreResultats, cadresSansNom, cellules, debordement, demarrer, focus, net, regionsEtatCachees, requetesExterieures,
+} from './outils.mjs';
 
 const CAS = path.join(RACINE, 'tests', 'cas-preprojet', 'cfa-deux-sites');
 const ATTENDU = JSON.parse(readFileSync(path.join(CAS, 'attendu.json'), 'utf8'));
@@ -181,6 +183,17 @@ describe('l’onglet « Préprojet CFA, ETP et loyer »', { timeout: 180_000 }, 
     // calcul a les siens : H004, M004, I002.
     assert.equal(net(await panneau.locator('[data-pp-controles-resume]').textContent()),
       '5 contrôles du préprojet : 1 erreur, 4 avertissements, 0 info. Les 3 diagnostics du calcul sont dans l’onglet « Comptabilité analytique » ; tous figurent dans le classeur et la note.');
+    // Chaque contrôle fait est listé, qu'il signale quelque chose ou non : C001, C002, M004 et
+    // H004 du calcul, puis P001 à P010 ; ceux que le cas déclenche (attendu.json) le disent.
+    const faits = await tableau(page, '[data-panneau="preprojet"] table.pp-controles-faits');
+    const tous = ['C001', 'C002', 'M004', 'H004', ...Array.from({ length: 10 }, (_, i) => `P${String(i + 1).padStart(3, '0')}`)];
+    assert.deepEqual(faits.map((l) => l[0]), tous);
+    for (const [code, , , par, resultat] of faits) {
+      assert.equal(par, code.startsWith('P') ? 'le préprojet' : 'le calcul', code);
+      if (ATTENDU.diagnostics_attendus.includes(code)) assert.match(resultat, /^⚠ \d+ signalements? \(détail/, code);
+      else assert.equal(resultat, '✓ rien à signaler', code);
+    }
+    assert.deepEqual(faits.find((l) => l[0] === 'C001').slice(1, 3), ['Σ comptes 86 ≠ Σ comptes 87 (loyers internes)', 'erreur']);
     const p002 = net(await panneau.locator('table.pp-diagnostics tr', { hasText: 'P002' }).textContent());
     assert.match(p002, /certification « 50022137 » \(site « NORD »\) : marge 0,4941 \(produits 10 500,00 €, coût complet 5 311,94 €\)/);
 
@@ -324,21 +337,21 @@ describe('l’onglet « Préprojet CFA, ETP et loyer »', { timeout: 180_000 }, 
 
     // Un fichier choisi dans l'onglet prime ; ses lignes fautives sont dites.
     await page.getByRole('tab', { name: 'Préprojet CFA, ETP et loyer' }).click();
-    await panneau.getByLabel('Fichier du personnel').setInputFiles(ecrire('autre.csv', 'matricule;code;contrat;quotite;mois\nX1;A03;cdd;1;12\nX2;A03;cdi;1;12\n'));
+    await panneau.getByLabel('Fichier du personnel', { exact: true }).setInputFiles(ecrire('autre.csv', 'matricule;code;contrat;quotite;mois\nX1;A03;cdd;1;12\nX2;A03;cdi;1;12\n'));
     assert.match(net(await panneau.locator('[data-pp-personnel-depose]').textContent()), /« autre\.csv » \(choisi ici\)/);
     await panneau.getByRole('button', { name: 'Calculer les ETP' }).click();
     await attendreStatut(statut, 'autre.csv » : 1 ligne retenue');
     const diagnostics = await tableau(page, '[data-panneau="preprojet"] [data-pp-etp-diagnostics] table');
     assert.deepEqual(diagnostics.map((l) => l.slice(0, 4)), [['erreur', 'E001', 'personnel', '2']]);
     // Un fichier qui n'est pas un fichier du personnel est refusé en français.
-    await panneau.getByLabel('Fichier du personnel').setInputFiles(ecrire('pas-personnel.csv', 'nom;service\nDupont;RH\n'));
+    await panneau.getByLabel('Fichier du personnel', { exact: true }).setInputFiles(ecrire('pas-personnel.csv', 'nom;service\nDupont;RH\n'));
     await panneau.getByRole('button', { name: 'Calculer les ETP' }).click();
     await panneau.locator('[data-pp-etp-alerte]').filter({ hasText: 'n’a pas pu être lu' }).waitFor();
     assert.match(net(await panneau.locator('[data-pp-etp-alerte]').textContent()), /^Le fichier du personnel n’a pas pu être lu : F002 /);
     assert.equal(await panneau.locator('[data-pp-etp-resultats]').isVisible(), false);
     // Au-delà de la limite de la page (baissée ici par l'attribut d'intégration), rien n'est lu.
     await page.locator('cma-analytique').evaluate((e) => e.setAttribute('limite-octets', '100'));
-    await panneau.getByLabel('Fichier du personnel').setInputFiles(personnel);
+    await panneau.getByLabel('Fichier du personnel', { exact: true }).setInputFiles(personnel);
     await panneau.getByRole('button', { name: 'Calculer les ETP' }).click();
     await panneau.locator('[data-pp-etp-alerte]').filter({ hasText: 'limite' }).waitFor();
     assert.match(net(await panneau.locator('[data-pp-etp-alerte]').textContent()),
@@ -398,6 +411,31 @@ describe('l’onglet « Préprojet CFA, ETP et loyer »', { timeout: 180_000 }, 
     assert.equal(net(await alerte.textContent()),
       'Loyer impossible à calculer : la part utilisée pour l\'apprentissage doit être comprise entre 0 et 1 (0,6 pour 60 %)');
     assert.equal(await panneau.locator('[data-pp-loyer-resultat]').isVisible(), false);
+    await page.close();
+  });
+
+  it('se lit à 400 px avec l’exemple, ses cadres nommés et ses régions d’état présentes (RGAA)', async () => {
+    const page = await session.page();
+    await page.getByRole('button', { name: 'Charger l\'exemple « CMA de région Exemple »' }).click();
+    await attendreResultats(page);
+    await page.getByRole('tab', { name: 'Préprojet CFA, ETP et loyer' }).click();
+    const panneau = page.locator('[data-panneau="preprojet"]');
+    // Vides, les régions d'état restent dans l'arbre d'accessibilité (sinon rien n'est annoncé).
+    assert.deepEqual(await regionsEtatCachees(page, 'preprojet'), []);
+    await panneau.getByRole('button', { name: 'Calculer le préprojet' }).click();
+    await attendreStatut(panneau.locator('[data-pp-statut]'), 'Préprojet prêt');
+    await panneau.getByLabel('Valeur vénale (€)').fill('1 200 000,00');
+    await panneau.getByLabel('Part des locaux utilisée pour l\'apprentissage').fill('0,6');
+    await panneau.getByRole('button', { name: 'Calculer le loyer' }).click();
+    await attendreStatut(panneau.locator('[data-pp-loyer-statut]'), 'Loyer interne calculé');
+    assert.deepEqual(await regionsEtatCachees(page, 'preprojet'), []);
+    // Chaque cadre de défilement est une région nommée par la légende de son tableau, au clavier.
+    assert.deepEqual(await cadresSansNom(page, 'preprojet'), []);
+    // L'exemple a des charges B01 sans certification (M004) : le contrôle le dit.
+    assert.match((await cellules(page, '[data-panneau="preprojet"] tr[data-pp-controle="M004"]'))[4], /^⚠ \d+ signalements? \(détail dans l’onglet « Comptabilité analytique »\)$/);
+    // À 400 px de large (RGAA 10.11) : la page ne défile pas en largeur.
+    await page.setViewportSize({ width: 400, height: 900 });
+    assert.equal(await debordement(page), 0, 'pas de défilement horizontal de la page à 400 px');
     await page.close();
   });
 

@@ -12,7 +12,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import XLSX from 'xlsx';
-import { RACINE, SORTIES, demarrer, focus, net, requetesExterieures, tabulerJusqua } from './outils.mjs';
+import {
+  RACINE, SORTIES, cadresSansNom, debordement, demarrer, focus, legendesDesGraphiques, net, regionsEtatCachees, requetesExterieures,
+  resumesDesGraphiques, tabulerJusqua, textesTropPetits,
+} from './outils.mjs';
 
 const CAS = path.join(RACINE, 'tests', 'cas-revue', 'reseau-cinq-regions');
 
@@ -94,6 +97,26 @@ async function changerSeuil(page, seuil, numero) {
   return lancer(page, numero);
 }
 
+/** Retient chaque texte que prend le message d'état de la revue (pour voir une progression). */
+async function suivreStatut(page) {
+  await page.locator('[data-rv-statut]').evaluate((s) => {
+    window.__statuts = [];
+    new MutationObserver(() => window.__statuts.push(s.textContent)).observe(s, { childList: true, characterData: true, subtree: true });
+  });
+  return () => page.evaluate(() => window.__statuts);
+}
+
+/** Rapport de contraste WCAG entre deux couleurs CSS « rgb(r, g, b) ». */
+function contraste(a, b) {
+  const l = (c) => {
+    const [r, g, v] = c.match(/\d+/g).slice(0, 3).map((x) => Number(x) / 255)
+      .map((x) => (x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * v;
+  };
+  const [x, y] = [l(a), l(b)].sort((m, n) => n - m);
+  return (x + 0.05) / (y + 0.05);
+}
+
 async function atypiques(page) {
   return lignes(page, '[data-rv-atypiques] tbody tr');
 }
@@ -117,8 +140,14 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     await page.locator('[data-rv-seuil-defaut]', { hasText: 'seuil 3' }).waitFor();
     assert.equal(await seuil.inputValue(), '3');
     assert.equal(net(await page.locator('[data-rv-seuil-defaut]').textContent()), 'seuil 3, facteur 1,4826, au moins 3 régions pour un test');
+    // Vides, les régions d'état restent dans l'arbre d'accessibilité (sinon rien n'est annoncé).
+    assert.deepEqual(await regionsEtatCachees(page, 'revue'), []);
 
+    // L'identification des fichiers déposés se suit : « Identification des fichiers… n / N ».
+    const statuts = await suivreStatut(page);
     await deposer(page, FICHIERS);
+    const progression = (await statuts()).filter((t) => t.startsWith('Identification des fichiers…'));
+    assert.deepEqual(progression, Array.from({ length: 9 }, (_, i) => `Identification des fichiers… ${i + 1} / 9`));
     // Nature reconnue au contenu ; région proposée d'après l'identité, sinon le nom du fichier.
     const regionDe = (nom) => page.getByLabel(`Région du fichier « ${nom} »`).inputValue();
     // « CMA de région Bretagne » propose « Bretagne » ; « resultats-occitanie.json », « occitanie ».
@@ -168,7 +197,11 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     const bouton = await tabulerJusqua(page, (f) => f.texte === 'Lancer la revue');
     assert.ok(bouton.contour, 'focus visible sur « Lancer la revue »');
     await page.keyboard.press('Enter');
+    // « Lancer la revue » se désactive pendant la revue : le focus va au message d'état, puis
+    // au titre des résultats — jamais à <body>.
+    assert.ok(['Revue de 9 fichiers en cours…', '3. Résultats de la revue'].includes((await focus(page)).texte));
     await page.locator('[data-rv-resultats][data-rv-numero="1"]').waitFor();
+    assert.equal((await focus(page)).texte, '3. Résultats de la revue');
     const statut = net(await page.locator('[data-rv-statut]').textContent());
     assert.match(statut, /^Revue prête en \d+ ms : 5 régions, 4 certifications comparées, 1 région atypique au seuil 3\.$/);
     assert.match(net(await page.locator('[data-rv-entete]').textContent()),
@@ -257,7 +290,8 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     assert.deepEqual((await national('activites', 'A03|Bretagne')).slice(1), ['5 000,00 €', '500,00 €', '5 500,00 €', '1 200,00 €', '-4 300,00 €', '41,98 %', '32,43 %']);
     assert.deepEqual((await national('activites', 'A03|Grand Est')).slice(-2), ['15,27 %', '13,51 %']);
     assert.deepEqual((await national('activites', 'A03|Occitanie')).slice(-2), ['42,75 %', '54,05 %']);
-    assert.deepEqual((await national('activites', 'A10|Bretagne')).slice(3), ['2 500,00 €', '0,00 €', '-2 500,00 €', '100,00 %', '']);
+    // A10 n'a aucun produit national : la part des produits n'est pas définie (« — », pas « 0 % »).
+    assert.deepEqual((await national('activites', 'A10|Bretagne')).slice(3), ['2 500,00 €', '0,00 €', '-2 500,00 €', '100,00 %', '—']);
     assert.deepEqual((await national('activites', 'C01|total')).slice(3, 5), ['1 500,00 €', '0,00 €']);
     assert.deepEqual((await national('axes', 'A|total')).slice(3, 5), ['15 600,00 €', '3 700,00 €']);
     assert.deepEqual((await national('axes', 'A|Bretagne')).slice(-2, -1), ['51,28 %']);
@@ -296,6 +330,40 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     assert.deepEqual(await action('A10|Bretagne'), ['COP', 'Bretagne', '2 000,00 €', '0,00 €', '500,00 €', '2 500,00 €', '-2 500,00 €', 'coût complet de la norme']);
     assert.deepEqual((await action('A1001|Bretagne')).slice(4, 6), ['500,00 €', '2 500,00 €']);
     assert.deepEqual((await action('C0101|Normandie')).slice(2, 6), ['1 500,00 €', '0,00 €', '0,00 €', '1 500,00 €']);
+
+    // La première cellule de chaque ligne de l'agrégat national et des codes (COP)/(PN) est un
+    // en-tête de ligne (le code).
+    const premieres = await page.locator('[data-panneau="revue"] :is(table.rv-national, table.rv-actions) tbody tr > :first-child')
+      .evaluateAll((l) => l.map((c) => `${c.tagName.toLowerCase()} ${c.getAttribute('scope')}`));
+    assert.ok(premieres.length > 20);
+    assert.deepEqual([...new Set(premieres)], ['th row']);
+
+    // Chaque cadre de défilement est une région nommée par la légende de son tableau ; le tableau
+    // de chaque graphique dit de quel graphique il est.
+    assert.deepEqual(await cadresSansNom(page, 'revue'), []);
+    const legendes = await legendesDesGraphiques(page, 'revue');
+    assert.equal(legendes.length, 12);
+    assert.deepEqual(await resumesDesGraphiques(page, 'revue'), legendes.map((l) => `Données en tableau : ${l}`));
+    // Contrastes du graphique d'une mesure : la bande des bornes ≥ 3:1 sur le fond blanc et avec
+    // une barre, le texte ≥ 4,5:1 sur elle ; une barre atypique en est séparée par un liseré blanc.
+    const couleurs = await figure.evaluate((f) => {
+      const style = (s) => getComputedStyle(f.querySelector(s));
+      return { bande: style('.rv-bande').fill, barre: style('.rv-barre').fill, texte: style('text.etiquette').fill,
+        liseré: style('.rv-barre-atypique').stroke, rouge: style('.rv-barre-atypique').fill };
+    });
+    assert.ok(contraste(couleurs.bande, 'rgb(255, 255, 255)') >= 3, `bande/fond ${couleurs.bande}`);
+    assert.ok(contraste(couleurs.bande, couleurs.barre) >= 3, `bande/barre ${couleurs.bande}`);
+    assert.ok(contraste(couleurs.bande, couleurs.texte) >= 4.5, `bande/texte ${couleurs.bande}`);
+    assert.equal(couleurs.liseré, 'rgb(255, 255, 255)');
+    assert.ok(contraste(couleurs.rouge, 'rgb(255, 255, 255)') >= 3);
+    // À 400 px de large (RGAA 10.11), tout déplié : la page ne défile pas en largeur (un tableau
+    // ou un graphique large défile dans son cadre) et le texte des graphiques garde 12 px au moins.
+    await page.locator('[data-panneau="revue"]').evaluate((p) => p.querySelectorAll('details').forEach((d) => { d.open = true; }));
+    await page.setViewportSize({ width: 400, height: 900 });
+    assert.equal(await debordement(page), 0, 'pas de défilement horizontal de la page à 400 px');
+    assert.deepEqual(await textesTropPetits(page, 'revue'), []);
+    await page.screenshot({ path: path.join(SORTIES, 'revue-400px.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // Diagnostics de la revue : ceux que le LISEZMOI annonce.
     // V004 (Occitanie), V005 (50022137), V006 (50023211), V007 (RNCP36001), V008 (Grand Est en
@@ -337,8 +405,14 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
 
     // Seuil abaissé à 1 et date de réception des Hauts-de-France (LISEZMOI, « Seuil abaissé ») :
     // Hauts-de-France et Normandie (par heure apprenant, pédagogie) s'ajoutent à Occitanie.
+    // Une date de réception saisie périme les résultats affichés : c'est dit, jusqu'à la relance.
+    const perime = page.locator('[data-rv-perime]');
+    assert.equal(await perime.isVisible(), false);
     await page.getByLabel('Date de réception du préprojet « hauts-de-france.csv »').fill('2024-07-08');
+    assert.equal(await perime.isVisible(), true);
+    assert.match(net(await page.locator('[data-rv-statut]').textContent()), /^Les résultats de la revue sont périmés/);
     assert.match(await changerSeuil(page, '1', 2), /3 régions atypiques au seuil 1\.$/);
+    assert.equal(await perime.isVisible(), false);
     assert.deepEqual(await atypiques(page), [
       ['RNCP34828 CAP Boulanger', 'coût par apprenti', '▲ Hauts-de-France', '7 800,00 €', '8 200,00 €', '-400,00 €', '1,35', PEDAGOGIE,
         '4 900,00 €', '5 100,00 €', '-200,00 €'],
@@ -362,6 +436,13 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     const dernier = XLSX.read((await telecharger(page, () => page.getByRole('button', { name: 'Classeur XLSX de la revue' }).click())).octets, { type: 'buffer' });
     assert.equal(XLSX.utils.sheet_to_json(dernier.Sheets['Atypiques'], { header: 1 }).length, 1, 'aucune ligne sous l’en-tête');
     assert.deepEqual(XLSX.utils.sheet_to_json(dernier.Sheets['Paramètres'], { header: 1 })[1], ['Seuil d\'écart robuste', 13]);
+    // Une région corrigée périme les résultats ; l'export relance d'abord la revue (la sixième).
+    await page.getByLabel('Région du fichier « hauts-de-france.csv »').fill('Hauts-de-France (Lille)');
+    assert.equal(await perime.isVisible(), true);
+    const relance = XLSX.read((await telecharger(page, () => page.getByRole('button', { name: 'Classeur XLSX de la revue' }).click())).octets, { type: 'buffer' });
+    assert.equal(await page.locator('[data-rv-resultats]').getAttribute('data-rv-numero'), '6');
+    assert.equal(await perime.isVisible(), false);
+    assert.ok(XLSX.utils.sheet_to_json(relance.Sheets['Conformité'], { header: 1 }).some((l) => l[0] === 'Hauts-de-France (Lille)'));
 
     // Un seuil nul est refusé, avec le message du cœur.
     await page.getByLabel('Seuil d\'écart robuste').fill('0');
@@ -381,12 +462,16 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     assert.notEqual(illisible, bonne);
     const mauvais = `${entete}\n${bonne}\n${illisible}\n`;
     const piege = '<img src=x onerror="window.__piege=1">';
+    // Un préprojet dont la certification n'a aucun produit : sa marge n'est pas définie.
+    const sansProduits = `${entete}\n${bonne.replace(';60000,00;-0,0400;', ';0,00;;')}\n`;
+    assert.notEqual(sansProduits, `${entete}\n${bonne}\n`);
     await page.getByLabel('Fichiers des régions (plusieurs à la fois)').setInputFiles([
       ...aDeposer(FICHIERS.slice(0, 2)),
       { name: 'mauvais.csv', mimeType: 'text/csv', buffer: Buffer.from(mauvais) },
       { name: 'grand-livre.csv', mimeType: 'text/csv', buffer: Buffer.from('compte;objet;debit\n641;X;1\n') },
+      { name: 'sans-produits.csv', mimeType: 'text/csv', buffer: Buffer.from(sansProduits) },
     ]);
-    await page.locator('[data-rv-liste] tbody tr').nth(3).waitFor();
+    await page.locator('[data-rv-liste] tbody tr').nth(4).waitFor();
     const liste = await lignes(page, '[data-rv-liste] tbody tr');
     assert.match(liste[3][1], /^⚠ Illisible : .*CSV UTF-8/);
     await page.getByLabel('Région du fichier « mauvais.csv »').fill(piege);
@@ -401,6 +486,9 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     assert.ok(f002[4].startsWith('région « grand-livre » (grand-livre.csv) : '), f002[4]);
     const regions = await lignes(page, '[data-rv-regions] tbody tr');
     assert.deepEqual(regions.find((l) => l[0] === piege)?.slice(0, 2), [piege, 'mauvais.csv (préprojet, CSV)']);
+    // Marge sans produits : « — », ni « 0 % » ni vide.
+    const sans = (await lignes(page, '[data-rv-comparaison="RNCP34828"] tbody tr')).find((l) => l[0] === 'sans-produits');
+    assert.deepEqual(sans.slice(3, 6), ['62 400,00 €', '0,00 €', '—']);
     assert.equal(await page.evaluate(() => window.__piege), undefined);
     assert.equal(await page.locator('cma-analytique img').count(), 0);
     // Travailleur arrêté (comme par l'annulation d'un calcul de l'onglet analytique) : l'export
@@ -417,7 +505,9 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Retirer « grand-livre.csv »' }).focus();
     await page.keyboard.press('Enter');
     assert.equal((await focus(page)).nom, 'rv-fichiers');
-    assert.equal(await page.locator('[data-rv-liste] tbody tr').count(), 3);
+    assert.equal(await page.locator('[data-rv-liste] tbody tr').count(), 4);
+    // Un fichier retiré périme les résultats affichés.
+    assert.equal(await page.locator('[data-rv-perime]').isVisible(), true);
     await page.close();
   });
 

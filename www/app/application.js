@@ -4,7 +4,9 @@
 // avec des données de l'utilisateur.
 
 import { GABARIT } from './gabarit.js';
-import { duree, el, euros, nombre, octets } from './format.js';
+import { focusDans, garderFocus, nommerDefilements } from './accessibilite.js';
+import { brancherDepot } from './depot.js';
+import { aujourdhui, duree, el, euros, nombre, octets } from './format.js';
 import { graphiqueCouts, graphiqueFlux, nomPool } from './graphiques.js';
 import { monterPreprojet } from './preprojet.js';
 import { monterRevue } from './revue.js';
@@ -26,12 +28,6 @@ class Annulation extends Error {}
 /** Taille la plus grande d'un fichier : celle que le cœur accepte (2 Gio, MAX_INPUT_BYTES). Une
  * page qui intègre l'élément peut la baisser avec l'attribut « limite-octets ». */
 const LIMITE_OCTETS = 2 * 1024 ** 3;
-
-function aujourdhui() {
-  const d = new Date();
-  const deux = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${deux(d.getMonth() + 1)}-${deux(d.getDate())}`;
-}
 
 function nomRole(id) {
   return ROLES.find((r) => r.id === id)?.nom ?? id;
@@ -60,6 +56,7 @@ class Application {
     this.parametresParDefaut();
     this.preprojet = monterPreprojet(this, this.$('[data-panneau="preprojet"]'));
     this.revue = monterRevue(this, this.$('[data-panneau="revue"]'));
+    nommerDefilements(racine);
   }
 
   $(selecteur) {
@@ -142,21 +139,7 @@ class Application {
 
   brancher() {
     this.brancherOnglets();
-    const zone = this.$('[data-zone]');
-    this.$('[data-entree]').addEventListener('change', (e) => {
-      this.ajouter([...e.target.files]);
-      e.target.value = '';
-    });
-    zone.addEventListener('dragover', (e) => {
-      e.preventDefault();
-      zone.classList.add('survol');
-    });
-    zone.addEventListener('dragleave', () => zone.classList.remove('survol'));
-    zone.addEventListener('drop', (e) => {
-      e.preventDefault();
-      zone.classList.remove('survol');
-      this.ajouter([...e.dataTransfer.files]);
-    });
+    brancherDepot(this.$('[data-zone]'), this.$('[data-entree]'), (fichiers) => this.ajouter(fichiers));
     const actions = {
       exemple: () => this.chargerExemple(),
       annuler: () => this.annuler(),
@@ -270,6 +253,8 @@ class Application {
       const choix = el('select', { id: `role-${i}`, 'aria-label': `Rôle de « ${f.fichier.name} »`, onchange: (e) => {
         f.role = e.target.value || null;
         this.afficherFichiers();
+        // Le tableau est refait : le focus passe au même choix dans la ligne refaite.
+        this.$(`#role-${i}`).focus();
       } },
       el('option', { value: '', texte: 'Non reconnu — ignoré' }),
       ROLES.map((r) => el('option', { value: r.id, selected: f.role === r.id, texte: r.nom })));
@@ -374,9 +359,12 @@ class Application {
     const fichiers = Object.fromEntries(REQUIS.map((r) => [r.id, this.fichiers.find((f) => f.role === r.id).fichier]));
     this.enCours = true;
     this.alerte('');
+    const avant = focusDans(this.racine);
     this.$('[data-action="calculer"]').disabled = true;
     this.$('[data-action="annuler"]').hidden = false;
     this.$('[data-progression]').hidden = false;
+    // « Calculer » désactivé : son focus passe à « Annuler le calcul ».
+    garderFocus(this.racine, avant, this.$('[data-action="annuler"]'), this.$('[data-statut]'));
     this.statut('Lecture des fichiers…');
     const debut = performance.now();
     let etape = 'lecture';
@@ -404,9 +392,13 @@ class Application {
       }
     } finally {
       this.enCours = false;
+      const avantFin = focusDans(this.racine);
       this.$('[data-action="annuler"]').hidden = true;
       this.$('[data-progression]').hidden = true;
       this.afficherFichiers();
+      // « Annuler le calcul » caché : le focus passe au titre des résultats, sinon (calcul
+      // annulé ou échoué) à « Calculer ».
+      garderFocus(this.racine, avantFin, this.resultat ? this.$('#t-resultats') : null, this.$('[data-action="calculer"]'), this.$('[data-statut]'));
     }
   }
 
@@ -414,7 +406,6 @@ class Application {
     this.arreter();
     this.resultat = null;
     this.$('[data-resultats]').hidden = true;
-    this.$('[data-action="calculer"]').focus();
   }
 
   progression(p) {
@@ -529,9 +520,14 @@ class Application {
     if (reponse.lignes.length === 0) corps.append(el('tr', {}, el('td', { colspan: 6, texte: 'Aucun diagnostic pour ce filtre.' })));
     this.$('[data-page-texte]').textContent = reponse.total === 0 ? '' :
       `${filtre.debut + 1}–${filtre.debut + reponse.lignes.length} sur ${reponse.total}`;
-    this.$('[data-action="page-precedente"]').disabled = this.page === 0;
-    this.$('[data-action="page-suivante"]').disabled = this.page >= pages - 1;
+    const avant = focusDans(this.racine);
+    const precedente = this.$('[data-action="page-precedente"]');
+    const suivante = this.$('[data-action="page-suivante"]');
+    precedente.disabled = this.page === 0;
+    suivante.disabled = this.page >= pages - 1;
     this.$('[data-pages]').hidden = reponse.total <= PAR_PAGE;
+    // À la première ou à la dernière page, le bouton pressé se désactive : le focus passe à l'autre.
+    garderFocus(this.racine, avant, avant === suivante ? precedente : suivante, precedente, this.$('#t-diagnostics'));
   }
 
   // — Activités, certifications, pools ————————————————————————————————
@@ -628,15 +624,17 @@ class Application {
       el('caption', { texte: `${titre} — ${s.inducteur} — ${euros(s.montant)} à répartir${s.non_reparti !== '0.00' ? `, ${euros(s.non_reparti)} non répartis` : ''}` }),
       el('thead', {}, el('tr', {}, colonnes.map((c) => el('th', { scope: 'col', texte: c })))),
       el('tbody', {}, s.parts.map((p) => el('tr', {}, cellules(p)))));
+    // Chaque tableau de la trace dans son cadre : large, il y défile (pas la page).
+    const cadre = (table) => el('div', { class: 'defile' }, table);
     if (t.niveau1) {
-      details.append(partage('Niveau 1 entre les côtés', t.niveau1, ['Côté', 'Poids', 'Part'],
-        (p) => [el('th', { scope: 'row', texte: p.cote }), el('td', { class: 'nombre', texte: nombre(p.poids) }), el('td', { class: 'nombre', texte: euros(p.montant) })]));
+      details.append(cadre(partage('Niveau 1 entre les côtés', t.niveau1, ['Côté', 'Poids', 'Part'],
+        (p) => [el('th', { scope: 'row', texte: p.cote }), el('td', { class: 'nombre', texte: nombre(p.poids) }), el('td', { class: 'nombre', texte: euros(p.montant) })])));
     }
     for (const s of t.niveau2) {
       const titre = `Niveau ${t.niveau1 ? 2 : 1}, côté ${s.cote}${s.rubrique ? `, rubrique ${s.rubrique}` : ''}${s.financeur !== undefined ? `, produits ${s.financeur || 'sans financeur'}` : ''}`;
-      details.append(partage(titre, s, ['Activité', 'Certification', 'Site', 'Poids', 'Part'],
+      details.append(cadre(partage(titre, s, ['Activité', 'Certification', 'Site', 'Poids', 'Part'],
         (p) => [el('th', { scope: 'row', texte: p.code }), el('td', { texte: p.certification ?? '' }), el('td', { texte: p.site ?? 'régional' }),
-          el('td', { class: 'nombre', texte: nombre(p.poids) }), el('td', { class: 'nombre', texte: euros(p.montant) })]));
+          el('td', { class: 'nombre', texte: nombre(p.poids) }), el('td', { class: 'nombre', texte: euros(p.montant) })])));
     }
   }
 

@@ -22,10 +22,25 @@ export function euros(texte) {
   return `${nombre(texte)}${ESPACE_INSECABLE}€`;
 }
 
+/** Ce qu'affiche une valeur non définie (une marge sans produits, un coût sans apprentis) :
+ *  « — », jamais un « 0 % » trompeur. */
+export const NON_DEFINI = '—';
+
+function absent(texte) {
+  return texte === null || texte === undefined || texte === '';
+}
+
+/** Un ratio facultatif mis en forme par `forme`, ou « — » s'il n'est pas défini. */
+export function ratio(texte, forme) {
+  return absent(texte) ? NON_DEFINI : forme(texte);
+}
+
 /** Un ratio exact en pourcentage, par déplacement de la virgule dans le texte (aucun calcul) :
- *  « 0.4941 » → « 49,41 % », « -0.8034 » → « -80,34 % », « 1.0000 » → « 100,00 % ». */
+ *  « 0.4941 » → « 49,41 % », « -0.8034 » → « -80,34 % », « 1.0000 » → « 100,00 % » ; une
+ *  valeur absente donne « — ». */
 export function pourcentage(texte) {
-  const t = String(texte ?? '');
+  if (absent(texte)) return NON_DEFINI;
+  const t = String(texte);
   const negatif = t.startsWith('-');
   const [entier, decimales = ''] = (negatif ? t.slice(1) : t).split('.');
   const d = decimales.padEnd(2, '0');
@@ -38,6 +53,18 @@ export function pourcentage(texte) {
 export function date(iso) {
   const [a, m, j] = String(iso ?? '').split('-');
   return j ? `${j}/${m}/${a}` : String(iso ?? '');
+}
+
+/** La date du jour de l'utilisateur, « AAAA-MM-JJ » (le cœur ne lit jamais l'horloge). */
+export function aujourdhui() {
+  const d = new Date();
+  const deux = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${deux(d.getMonth() + 1)}-${deux(d.getDate())}`;
+}
+
+/** Un texte coupé à `n` caractères (« … » à la fin), pour une étiquette de graphique. */
+export function court(texte, n) {
+  return texte.length > n ? `${texte.slice(0, n - 1)}…` : texte;
 }
 
 /** Longueur d'un montant pour un graphique (jamais pour un calcul). */

@@ -23,11 +23,13 @@ export const GABARIT = `
     <p class="actions">
       <button type="button" data-action="exemple">Charger l'exemple « CMA de région Exemple »</button>
     </p>
-    <table class="fichiers" data-liste hidden>
-      <caption>Fichiers déposés et rôle reconnu</caption>
-      <thead><tr><th scope="col">Fichier</th><th scope="col">Taille</th><th scope="col">Rôle</th><th scope="col"><span class="invisible">Action</span></th></tr></thead>
-      <tbody></tbody>
-    </table>
+    <div class="defile">
+      <table class="fichiers" data-liste hidden>
+        <caption>Fichiers déposés et rôle reconnu</caption>
+        <thead><tr><th scope="col">Fichier</th><th scope="col">Taille</th><th scope="col">Rôle</th><th scope="col"><span class="invisible">Action</span></th></tr></thead>
+        <tbody></tbody>
+      </table>
+    </div>
     <p data-manque class="manque"></p>
     <details class="modeles">
       <summary>Modèles de fichiers (CSV)</summary>
@@ -68,7 +70,7 @@ export const GABARIT = `
       <progress id="barre" max="1" data-barre></progress>
       <span data-progression-texte></span>
     </div>
-    <p role="status" aria-live="polite" data-statut class="statut"></p>
+    <p role="status" aria-live="polite" data-statut class="statut" tabindex="-1"></p>
     <p role="alert" data-alerte class="alerte"></p>
   </section>
 

@@ -3,11 +3,13 @@
 // indirectes des pools vers les activités. Les longueurs seules viennent de nombres à virgule
 // flottante ; les montants affichés restent le texte exact du cœur.
 
-import { el, euros, grandeur, svg } from './format.js';
+import { court, el, euros, grandeur, svg } from './format.js';
 
 const COULEURS = ['#1d4ed8', '#b45309', '#047857', '#7c3aed', '#be123c', '#0e7490', '#4d7c0f', '#a21caf', '#334155'];
 
-function tableau(legende, colonnes, lignes) {
+/** Le tableau de données d'un graphique : légende, en-têtes de colonnes, puis des lignes dont la
+ *  première cellule est l'en-tête de ligne. */
+export function tableau(legende, colonnes, lignes) {
   return el('table', {},
     el('caption', { texte: legende }),
     el('thead', {}, el('tr', {}, colonnes.map((c) => el('th', { scope: 'col', texte: c })))),
@@ -15,8 +17,18 @@ function tableau(legende, colonnes, lignes) {
       el('tr', {}, el('th', { scope: 'row', texte: entete }), cellules.map((c) => el('td', { class: 'nombre', texte: c }))))));
 }
 
-function remplacement(table) {
-  return el('details', { class: 'remplacement' }, el('summary', { texte: 'Données du graphique en tableau' }), table);
+/** Le tableau qui remplace un graphique, replié sous lui ; son résumé nomme le graphique (il y en
+ *  a plusieurs par page) et son cadre défile seul s'il est large. */
+export function remplacement(titre, table) {
+  return el('details', { class: 'remplacement' }, el('summary', { texte: `Données en tableau : ${titre}` }),
+    el('div', { class: 'defile' }, table));
+}
+
+/** Le cadre d'un dessin : à moins de sa largeur (écran étroit, zoom), le dessin garde sa taille —
+ *  texte lisible, 12 px au moins — et défile dans ce cadre, pas la page. Le cadre est une région
+ *  nommée par la légende du graphique, atteignable au clavier pour défiler. */
+export function cadre(dessin, idLegende) {
+  return el('div', { class: 'cadre-dessin', role: 'region', tabindex: 0, 'aria-labelledby': idLegende }, dessin);
 }
 
 /** Barres horizontales : coût complet de chaque activité, charges directes puis indirectes. */
@@ -52,14 +64,10 @@ export function graphiqueCouts(figure, activites, libelles, id) {
     svg('rect', { x: gauche + 160, y: yl, width: 14, height: 14, class: 'indirectes' }),
     svg('text', { x: gauche + 180, y: yl + 12, class: 'etiquette', texte: 'charges indirectes' }));
   figure.append(
-    el('figcaption', { texte: titre }),
-    dessin,
-    remplacement(tableau(titre, ['Activité', 'Charges directes', 'Charges indirectes', 'Coût complet'],
+    el('figcaption', { id: `${id}-legende`, texte: titre }),
+    cadre(dessin, `${id}-legende`),
+    remplacement(titre, tableau(titre, ['Activité', 'Charges directes', 'Charges indirectes', 'Coût complet'],
       activites.map((a) => [`${a.code} ${libelles[a.code] ?? ''}`, euros(a.charges_directes), euros(a.charges_indirectes), euros(a.cout_complet)]))));
-}
-
-function court(texte, n) {
-  return texte.length > n ? `${texte.slice(0, n - 1)}…` : texte;
 }
 
 /** Nom d'un pool pour les lecteurs : « D03 support (régional) ». */
@@ -137,8 +145,8 @@ export function graphiqueFlux(figure, pools, flux, libelles, id) {
       svg('text', { x: xDroite + 16, y: (a.y + a.h / 2 + 4).toFixed(1), class: 'etiquette', texte: `${code} ${court(libelles[code] ?? '', 36)}` }));
   }
   figure.append(
-    el('figcaption', { texte: titre }),
-    dessin,
-    remplacement(tableau(titre, ['Pool', 'Activité', 'Certification', 'Montant'],
+    el('figcaption', { id: `${id}-legende`, texte: titre }),
+    cadre(dessin, `${id}-legende`),
+    remplacement(titre, tableau(titre, ['Pool', 'Activité', 'Certification', 'Montant'],
       flux.map((f) => [nomPool(pools[f.pool]), `${f.code} ${libelles[f.code] ?? ''}`, f.certification ?? '', euros(f.montant)]))));
 }

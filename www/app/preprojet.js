@@ -5,7 +5,7 @@
 // sont que mis en forme. Ce qui vient des fichiers ou de la saisie est posé en texte (el) : le
 // balisage fixe ci-dessous ne contient aucune donnée.
 
-import { date, el, euros, nombre, octets, pourcentage } from './format.js';
+import { date, el, euros, nombre, octets, pourcentage, ratio } from './format.js';
 
 const GABARIT_PREPROJET = `
 <section class="bloc" aria-labelledby="pp-t-preprojet">
@@ -65,6 +65,7 @@ const GABARIT_PREPROJET = `
     <section aria-labelledby="pp-t-controles">
       <h3 id="pp-t-controles">Contrôles du préprojet</h3>
       <p data-pp-controles-resume></p>
+      <div class="defile" data-pp-controles-faits></div>
       <div class="defile" data-pp-controles></div>
     </section>
     <section aria-labelledby="pp-t-indicateurs">
@@ -172,11 +173,6 @@ function th(texte, attributs = {}) {
 
 function nombreTd(texte, classe = '') {
   return el('td', { class: `nombre ${classe}`.trim(), texte });
-}
-
-/** Un ratio absent (pas de produits, pas d'apprentis) s'affiche « — ». */
-function ratio(valeur, forme) {
-  return valeur === null || valeur === undefined ? '—' : forme(valeur);
 }
 
 /** Le tableau des diagnostics (gravité, code, fichier, ligne, message, correction), comme au
@@ -455,7 +451,29 @@ class Preprojet {
       ? 'Aucun contrôle du préprojet ne signale de problème.'
       : `${pluriel(d.length, 'contrôle')} du préprojet : ${pluriel(compte('erreur'), 'erreur')}, ${pluriel(compte('avertissement'), 'avertissement')}, ${pluriel(compte('info'), 'info')}.`) +
       (calcul > 0 ? ` Les ${pluriel(calcul, 'diagnostic')} du calcul sont dans l’onglet « Comptabilité analytique » ; tous figurent dans le classeur et la note.` : '');
-    this.$('[data-pp-controles]').replaceChildren(d.length ? tableDiagnostics('Contrôles du préprojet', d) : '');
+    this.$('[data-pp-controles-faits]').replaceChildren(this.tableControlesFaits(p));
+    this.$('[data-pp-controles]').replaceChildren(d.length ? tableDiagnostics('Contrôles du préprojet qui signalent un problème', d) : '');
+  }
+
+  /** Chaque contrôle fait, qu'il signale un problème ou non : ceux du calcul qui portent sur
+   *  l'apprentissage (loyers 86/87, B01 sans certification, rubrique par défaut), puis ceux du
+   *  préprojet. */
+  tableControlesFaits(p) {
+    const resultat = (c) => {
+      if (c.nombre === 0) return el('td', { class: 'ok', texte: '✓ rien à signaler' });
+      const n = pluriel(c.nombre, 'signalement');
+      return el('td', { class: 'ko' }, el('strong', { texte: `⚠ ${n}` }),
+        c.origine === 'calcul' ? ' (détail dans l’onglet « Comptabilité analytique »)' : ' (détail ci-dessous)');
+    };
+    return el('table', { class: 'pp-controles-faits' },
+      el('caption', { texte: 'Contrôles faits pour ce préprojet, avec leur résultat' }),
+      el('thead', {}, el('tr', {}, ['Code', 'Contrôle', 'Gravité', 'Fait par', 'Résultat'].map((t) => th(t)))),
+      el('tbody', {}, p.controles.map((c) => el('tr', { 'data-pp-controle': c.code },
+        el('th', { scope: 'row', texte: c.code }),
+        el('td', { texte: c.titre }),
+        el('td', { texte: c.gravite }),
+        el('td', { texte: c.origine === 'calcul' ? 'le calcul' : 'le préprojet' }),
+        resultat(c)))));
   }
 
   afficherIndicateurs(p) {

@@ -6,7 +6,10 @@
 // Tout ce qui vient des fichiers est posé en texte (el, textContent) ; les montants restent le
 // texte exact du cœur, les graphiques seuls en tirent des longueurs.
 
-import { el, euros, grandeur, nombre, octets, svg } from './format.js';
+import { focusDans, garderFocus } from './accessibilite.js';
+import { brancherDepot } from './depot.js';
+import { aujourdhui, court, date, el, euros, grandeur, nombre, octets, pourcentage, svg } from './format.js';
+import { cadre, remplacement, tableau } from './graphiques.js';
 
 const GABARIT_REVUE = `
 <section class="bloc" aria-labelledby="rv-t-fichiers">
@@ -50,13 +53,15 @@ const GABARIT_REVUE = `
       <button type="submit" class="principal" data-rv-action="lancer" disabled>Lancer la revue</button>
     </p>
   </form>
-  <p role="status" aria-live="polite" data-rv-statut class="statut"></p>
+  <p role="status" aria-live="polite" data-rv-statut class="statut" tabindex="-1"></p>
   <p role="alert" data-rv-alerte class="alerte"></p>
 </section>
 
 <section class="bloc resultats" data-rv-resultats hidden aria-labelledby="rv-t-resultats">
   <h2 id="rv-t-resultats" tabindex="-1">3. Résultats de la revue</h2>
   <p data-rv-entete></p>
+  <p class="perime" data-rv-perime hidden><strong>Résultats périmés :</strong> des fichiers, des régions, des dates ou des paramètres ont
+    changé depuis cette revue. Relancez-la ; les exports la relancent d'abord.</p>
   <nav aria-label="Parties de la revue" class="sommaire">
     <ul>
       <li><a href="#rv-atypiques" data-aller="rv-atypiques">Régions atypiques</a></li>
@@ -115,31 +120,6 @@ const NATURES = { preprojet: 'Préprojet', resultats: 'Résultats complets', ill
 const GRAVITES = { erreur: 'erreur', avertissement: 'avertissement', info: 'info' };
 const FICHIERS = { preprojet: 'préprojet', resultats: 'résultats', calcul: 'revue', parametres: 'paramètres' };
 
-function aujourdhui() {
-  const d = new Date();
-  const deux = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${deux(d.getMonth() + 1)}-${deux(d.getDate())}`;
-}
-
-/** « 2024-07-10 » → « 10/07/2024 ». */
-function dateFr(iso) {
-  const [a, m, j] = String(iso ?? '').split('-');
-  return j ? `${j}/${m}/${a}` : '';
-}
-
-/** Une part exacte du cœur (« 0.4198 ») en pourcentage (« 41,98 % ») : la virgule est déplacée
- *  dans le texte, sans calcul. */
-function pourcentage(texte) {
-  if (texte === null || texte === undefined || texte === '') return '';
-  const t = String(texte);
-  const negatif = t.startsWith('-');
-  const [entier, decimales = ''] = (negatif ? t.slice(1) : t).split('.');
-  const d = decimales.padEnd(2, '0');
-  const e = `${entier}${d.slice(0, 2)}`.replace(/^0+(?=\d)/, '');
-  const reste = d.slice(2);
-  return `${negatif ? '-' : ''}${nombre(reste ? `${e}.${reste}` : e)}\u00a0%`;
-}
-
 /** Un écart en euros avec son signe (« +3 800,00 € », « -200,00 € », « 0,00 € »). */
 function ecartEuros(texte) {
   const t = String(texte ?? '');
@@ -149,10 +129,6 @@ function ecartEuros(texte) {
 
 function majuscule(t) {
   return t ? t[0].toUpperCase() + t.slice(1) : t;
-}
-
-function court(texte, n) {
-  return texte.length > n ? `${texte.slice(0, n - 1)}…` : texte;
 }
 
 const NON_CONNU = () => el('span', { class: 'non-connu', texte: 'non connu' });
@@ -167,19 +143,6 @@ function td(texte, classe = null) {
 
 function montant(texte, classe = 'nombre') {
   return el('td', { class: `${classe}${String(texte).startsWith('-') ? ' negatif' : ''}`, texte: euros(texte) });
-}
-
-/** Tableau de données d'un graphique (comme graphiques.js) : légende, en-têtes, lignes. */
-function tableauDonnees(legende, colonnes, lignes) {
-  return el('table', {},
-    el('caption', { texte: legende }),
-    el('thead', {}, el('tr', {}, colonnes.map((c) => th(c)))),
-    el('tbody', {}, lignes.map(([entete, ...cellules]) =>
-      el('tr', {}, el('th', { scope: 'row', texte: entete }), cellules.map((c) => el('td', { class: 'nombre', texte: c }))))));
-}
-
-function remplacement(table) {
-  return el('details', { class: 'remplacement' }, el('summary', { texte: 'Données du graphique en tableau' }), table);
 }
 
 export function monterRevue(application, panneau) {
@@ -200,6 +163,7 @@ class RevueCma {
     this.enCours = false;
     this.resultat = null;
     this.demande = null;
+    this.perime = false;
     this.brancher();
     // La valeur du seuil vient du référentiel du cœur : demandée quand l'onglet s'ouvre.
     this.defautsDemandes = false;
@@ -219,6 +183,15 @@ class RevueCma {
     this.$('[data-rv-alerte]').textContent = texte;
   }
 
+  /** Les résultats affichés ne suivent plus les fichiers, régions ou dates : c'est dit au-dessus
+   *  d'eux (et annoncé une fois), et les exports relancent la revue avant d'exporter. */
+  perimer() {
+    if (!this.resultat || this.perime) return;
+    this.perime = true;
+    this.$('[data-rv-perime]').hidden = false;
+    this.statut('Les résultats de la revue sont périmés : relancez la revue (les exports la relancent d’abord).');
+  }
+
   async quandVisible() {
     if (this.panneau.hidden || this.defautsDemandes) return;
     this.defautsDemandes = true;
@@ -236,25 +209,13 @@ class RevueCma {
   }
 
   brancher() {
-    const zone = this.$('[data-rv-zone]');
-    this.$('[data-rv-entree]').addEventListener('change', (e) => {
-      this.ajouter([...e.target.files]);
-      e.target.value = '';
-    });
-    zone.addEventListener('dragover', (e) => {
-      e.preventDefault();
-      zone.classList.add('survol');
-    });
-    zone.addEventListener('dragleave', () => zone.classList.remove('survol'));
-    zone.addEventListener('drop', (e) => {
-      e.preventDefault();
-      zone.classList.remove('survol');
-      this.ajouter([...e.dataTransfer.files]);
-    });
-    this.$('[data-rv-parametres]').addEventListener('submit', (e) => {
+    brancherDepot(this.$('[data-rv-zone]'), this.$('[data-rv-entree]'), (fichiers) => this.ajouter(fichiers));
+    const parametres = this.$('[data-rv-parametres]');
+    parametres.addEventListener('submit', (e) => {
       e.preventDefault();
       this.lancer();
     });
+    parametres.addEventListener('input', () => this.perimer());
     this.panneau.addEventListener('click', (e) => {
       const bouton = e.target.closest('[data-rv-action]');
       if (!bouton) return;
@@ -270,7 +231,9 @@ class RevueCma {
     this.alerte('');
     const refus = [];
     let ajoutes = 0;
+    let identifies = 0;
     for (const fichier of liste) {
+      this.statut(`Identification des fichiers… ${++identifies} / ${liste.length}`);
       const limite = this.application.limite();
       if (fichier.size > limite) {
         refus.push(`« ${fichier.name} » fait ${octets(fichier.size)} : au-delà de la limite de ${octets(limite)} de la page, il n'est pas lu.`);
@@ -285,6 +248,7 @@ class RevueCma {
       }
     }
     this.afficherFichiers();
+    if (ajoutes) this.perimer();
     if (refus.length) this.alerte(refus.join(' '));
     const illisibles = this.fichiers.filter((f) => f.identite.nature === 'illisible').length;
     this.statut(`${ajoutes} fichier${ajoutes > 1 ? 's' : ''} ajouté${ajoutes > 1 ? 's' : ''} ; ${this.fichiers.length} en tout` +
@@ -296,8 +260,12 @@ class RevueCma {
     const table = this.$('[data-rv-liste]');
     table.hidden = this.fichiers.length === 0;
     table.tBodies[0].replaceChildren(...this.fichiers.map((f) => this.ligneFichier(f)));
-    this.$('[data-rv-action="lancer"]').disabled = this.fichiers.length === 0 || this.enCours;
+    this.activerLancer();
     this.regrouper();
+  }
+
+  activerLancer() {
+    this.$('[data-rv-action="lancer"]').disabled = this.fichiers.length === 0 || this.enCours;
   }
 
   /** Les régions que la revue aura, avant de la lancer : les fichiers lisibles regroupés par la
@@ -361,7 +329,7 @@ class RevueCma {
       const details = [];
       if (id.exercice) details.push(`exercice ${id.exercice}`);
       if (id.nature === 'preprojet') details.push(`${id.certifications} certification${id.certifications > 1 ? 's' : ''}`);
-      if (id.date_envoi) details.push(`envoi déclaré le ${dateFr(id.date_envoi)}`);
+      if (id.date_envoi) details.push(`envoi déclaré le ${date(id.date_envoi)}`);
       nature = el('td', {}, `${NATURES[id.nature]} — ${id.format}`,
         details.length ? el('span', { class: 'discret', texte: ` (${details.join(', ')})` }) : null);
     }
@@ -373,6 +341,7 @@ class RevueCma {
         oninput: (e) => {
           f.region = e.target.value;
           aide.textContent = this.aideRegion(f);
+          this.perimer();
           this.regrouper();
         } }),
       aide);
@@ -381,7 +350,10 @@ class RevueCma {
       const idRecu = `rv-recu-${f.cle}`;
       recu = el('td', {},
         el('label', { for: idRecu, class: 'invisible', texte: `Date de réception du préprojet « ${nom} »` }),
-        el('input', { type: 'date', id: idRecu, value: f.recu, 'data-rv-recu': f.cle, onchange: (e) => { f.recu = e.target.value; } }));
+        el('input', { type: 'date', id: idRecu, value: f.recu, 'data-rv-recu': f.cle, onchange: (e) => {
+          f.recu = e.target.value;
+          this.perimer();
+        } }));
     } else {
       recu = td('sans objet', 'discret');
     }
@@ -395,6 +367,7 @@ class RevueCma {
         this.afficherFichiers();
         this.statut(`« ${nom} » retiré ; ${this.fichiers.length} fichier${this.fichiers.length > 1 ? 's' : ''}.`);
         this.$('[data-rv-entree]').focus();
+        this.perimer();
       } })));
   }
 
@@ -428,14 +401,23 @@ class RevueCma {
     };
     this.enCours = true;
     this.alerte('');
-    this.afficherFichiers();
+    const racine = this.application.racine;
+    const statut = this.$('[data-rv-statut]');
+    const avant = focusDans(racine);
+    this.activerLancer();
     this.statut(`Revue de ${demande.fichiers.length} fichiers en cours…`);
+    // « Lancer la revue » désactivé : son focus passe au message d'état.
+    garderFocus(racine, avant, statut);
     const debut = performance.now();
+    let faite = false;
     try {
       const resultat = await this.application.demander('revue-lancer', { demande });
       this.demande = demande;
       this.resultat = resultat;
+      this.perime = false;
+      this.$('[data-rv-perime]').hidden = true;
       this.afficherResultats();
+      faite = true;
       const d = resultat.document;
       const n = d.atypiques.length;
       this.statut(`Revue prête en ${Math.round(performance.now() - debut)} ms : ${d.regions.length} région${d.regions.length > 1 ? 's' : ''}, ` +
@@ -446,8 +428,12 @@ class RevueCma {
       this.statut('');
     } finally {
       this.enCours = false;
-      this.afficherFichiers();
+      const avantFin = focusDans(racine);
+      this.activerLancer();
+      // Le focus mis sur le message d'état passe aux résultats (ou revient au bouton).
+      if (avantFin === statut) (faite ? this.$('#rv-t-resultats') : this.$('[data-rv-action="lancer"]')).focus();
     }
+    return faite;
   }
 
   afficherResultats() {
@@ -457,11 +443,13 @@ class RevueCma {
     this.$('[data-rv-resultats]').hidden = false;
     const fichiers = d.regions.reduce((s, x) => s + x.fichiers.length, 0);
     this.$('[data-rv-entete]').textContent =
-      `Revue du ${dateFr(aujourdhui())}. ${d.regions.length} régions, ${fichiers} fichiers. ` +
+      `Revue du ${date(aujourdhui())}. ${d.regions.length} régions, ${fichiers} fichiers. ` +
       `Seuil d'écart robuste : ${nombre(p.seuil)} ; écart robuste = |valeur − médiane| / (${nombre(p.facteur_ecart_absolu_median)} × écart absolu médian) ; ` +
       `au moins ${p.regions_minimum} régions pour un test.`;
     const choix = this.$('[data-rv-table-csv]');
+    const choisie = choix.value;
     choix.replaceChildren(...r.tables.map((t) => el('option', { value: t.nom, texte: `${t.titre} (${t.lignes} ligne${t.lignes > 1 ? 's' : ''})` })));
+    if (r.tables.some((t) => t.nom === choisie)) choix.value = choisie;
     this.afficherRegions();
     this.afficherAtypiques();
     this.afficherCertifications();
@@ -582,7 +570,7 @@ class RevueCma {
           td(nombre(f.heures_apprenants), 'nombre'),
           montant(f.cout_complet),
           montant(f.produits),
-          td(f.marge === null ? '' : pourcentage(f.marge), `nombre${String(f.marge ?? '').startsWith('-') ? ' negatif' : ''}`),
+          td(pourcentage(f.marge), `nombre${String(f.marge ?? '').startsWith('-') ? ' negatif' : ''}`),
           MESURES.flatMap((m) => cellulesMesure(m, f.region)));
       })),
       el('tfoot', {}, el('tr', {},
@@ -657,8 +645,8 @@ class RevueCma {
     if (cmp.mediane) lignes.push(['Médiane', euros(cmp.mediane), '', '', '']);
     if (cmp.borne_basse) lignes.push(['Borne basse', euros(cmp.borne_basse), '', '', '']);
     if (cmp.borne_haute) lignes.push(['Borne haute', euros(cmp.borne_haute), '', '', '']);
-    figure.append(el('figcaption', { texte: titre }), dessin,
-      remplacement(tableauDonnees(titre, ['Région', majuscule(libelleMesure), 'Écart à la médiane', 'Écart robuste', 'Atypique'], lignes)));
+    figure.append(el('figcaption', { id: `${id}-legende`, texte: titre }), cadre(dessin, `${id}-legende`),
+      remplacement(titre, tableau(titre, ['Région', majuscule(libelleMesure), 'Écart à la médiane', 'Écart robuste', 'Atypique'], lignes)));
     return figure;
   }
 
@@ -703,8 +691,8 @@ class RevueCma {
         svg('rect', { x, y, width: 14, height: 14, fill: couleur.get(h.id) }),
         svg('text', { x: x + 20, y: y + 12, class: 'etiquette', texte: court(h.libelle, 50) }));
     });
-    figure.append(el('figcaption', { texte: titre }), dessin,
-      remplacement(tableauDonnees(titre, ['Région', ...presentes.map((h) => h.libelle)],
+    figure.append(el('figcaption', { id: `${id}-legende`, texte: titre }), cadre(dessin, `${id}-legende`),
+      remplacement(titre, tableau(titre, ['Région', ...presentes.map((h) => h.libelle)],
         c.regions.map((f) => [f.region, ...presentes.map((h) => pourcentage(f.repartition[h.id] ?? '0.0000'))]))));
     return figure;
   }
@@ -719,11 +707,11 @@ class RevueCma {
       el('thead', {}, el('tr', {}, entetes.map((c) => th(c)))),
       lignesNationales.map((a) => el('tbody', {},
         a.regions.map((x) => el('tr', { 'data-rv-ligne': `${a.code}|${x.region}` },
-          td(a.code), td(a.libelle), el('th', { scope: 'row', texte: x.region }),
+          el('th', { scope: 'row', texte: a.code }), td(a.libelle), el('th', { scope: 'row', texte: x.region }),
           montant(x.charges_directes), montant(x.charges_indirectes), montant(x.cout_complet), montant(x.produits), montant(x.resultat),
           td(pourcentage(x.part_cout_complet), 'nombre'), td(pourcentage(x.part_produits), 'nombre'))),
         el('tr', { class: 'sous-total', 'data-rv-ligne': `${a.code}|total` },
-          td(a.code), td(a.libelle), el('th', { scope: 'row', texte: 'Total national' }),
+          el('th', { scope: 'row', texte: a.code }), td(a.libelle), el('th', { scope: 'row', texte: 'Total national' }),
           montant(a.charges_directes), montant(a.charges_indirectes), montant(a.cout_complet), montant(a.produits), montant(a.resultat),
           td(''), td('')))));
   }
@@ -777,8 +765,8 @@ class RevueCma {
         cellule(c.charges_indirectes !== null, c.pools === 0 ? 'aucun pool' : `${euros(c.charges_indirectes_reparties)} sur ${euros(c.charges_indirectes)}${part(c.part_charges_indirectes_reparties)}`, source(c.source_cles)),
         cellule(c.pools !== null, `${c.pools_entierement_repartis} sur ${c.pools}`, null),
         heure(c),
-        c.date_limite ? td(dateFr(c.date_limite)) : el('td', {}, NON_CONNU()),
-        c.date_envoi ? cellule(true, dateFr(c.date_envoi), source(c.source_calendrier)) : el('td', {}, NON_CONNU()))))));
+        c.date_limite ? td(date(c.date_limite)) : el('td', {}, NON_CONNU()),
+        c.date_envoi ? cellule(true, date(c.date_envoi), source(c.source_calendrier)) : el('td', {}, NON_CONNU()))))));
   }
 
   afficherActions() {
@@ -800,11 +788,11 @@ class RevueCma {
           'Résultat', 'Méthode du coût complet'].map((x) => th(x)))),
         a.codes.map((f) => el('tbody', {},
           f.regions.map((x) => el('tr', { 'data-rv-action-ligne': `${f.code}|${x.region}` },
-            td(f.code), td(f.libelle), td(f.drapeaux), el('th', { scope: 'row', texte: x.region }),
+            el('th', { scope: 'row', texte: f.code }), td(f.libelle), td(f.drapeaux), el('th', { scope: 'row', texte: x.region }),
             montant(x.charges_directes), montant(x.produits), facultatif(x.charges_indirectes), facultatif(x.cout_complet), facultatif(x.resultat),
             td(r.libelles.methodes_cout[x.methode]))),
           el('tr', { class: 'sous-total', 'data-rv-action-ligne': `${f.code}|total` },
-            td(f.code), td(f.libelle), td(f.drapeaux), el('th', { scope: 'row', texte: 'Total' }),
+            el('th', { scope: 'row', texte: f.code }), td(f.libelle), td(f.drapeaux), el('th', { scope: 'row', texte: 'Total' }),
             montant(f.total.charges_directes), montant(f.total.produits), td(''), facultatif(f.total.cout_complet), td(''), td('')))))),
       a.sans_donnees.length ? el('p', { texte: `Codes (COP) ou (PN) sans données dans les résultats : ${a.sans_donnees.join(', ')}.` }) : '');
   }
@@ -836,6 +824,13 @@ class RevueCma {
 
   async exporter(type, donnees, nom, mime) {
     if (!this.demande) return;
+    if (this.perime) {
+      this.statut('Résultats périmés : la revue est relancée avant l’export…');
+      if (!(await this.lancer())) {
+        if (this.fichiers.length === 0) this.alerte('Export impossible : aucun fichier, la revue ne peut pas être relancée.');
+        return;
+      }
+    }
     try {
       const contenu = await this.application.demander(type, { demande: this.demande, ...donnees });
       this.application.enregistrer(new Blob([contenu], { type: mime }), nom);
