@@ -134,6 +134,19 @@ fn reception_dates_decide_the_calendar_and_unknown_regions_are_said() {
     assert!(!codes.contains(&"V008"), "nobody late any more: {codes:?}");
 }
 
+/// The exports of the five-region set that `fabriquer.sh` writes, each in its region's folder.
+const REGION_FILES: [&str; 9] = [
+    "bretagne/preprojet.xlsx",
+    "bretagne/resultats.json",
+    "grand-est/preprojet.xlsx",
+    "grand-est/resultats.json",
+    "hauts-de-france/preprojet.csv",
+    "normandie/preprojet.json",
+    "normandie/resultats.json",
+    "occitanie/preprojet.csv",
+    "occitanie/resultats.json",
+];
+
 #[test]
 fn the_committed_exports_are_what_the_commands_write() {
     let dir = std::env::temp_dir().join(format!("cma-revue-{}", std::process::id()));
@@ -146,17 +159,7 @@ fn the_committed_exports_are_what_the_commands_write() {
     std::fs::copy(case().join("fabriquer.sh"), dir.join("fabriquer.sh")).unwrap();
     let out = Command::new("sh").arg(dir.join("fabriquer.sh")).arg(env!("CARGO_BIN_EXE_cma-analytique")).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    for file in [
-        "bretagne/preprojet.xlsx",
-        "bretagne/resultats.json",
-        "grand-est/preprojet.xlsx",
-        "grand-est/resultats.json",
-        "hauts-de-france/preprojet.csv",
-        "normandie/preprojet.json",
-        "normandie/resultats.json",
-        "occitanie/preprojet.csv",
-        "occitanie/resultats.json",
-    ] {
+    for file in REGION_FILES {
         let fresh = std::fs::read(dir.join(file)).unwrap();
         let committed = std::fs::read(case().join(file)).unwrap();
         assert!(fresh == committed, "{file} n'est plus ce que l'outil écrit : relancez tests/cas-revue/reseau-cinq-regions/fabriquer.sh");
@@ -185,20 +188,9 @@ fn untagged_files_of_one_region_go_together() {
     // Every file of the five-region set, untagged, as a user drops them: a pre-project named by
     // its identity (« CMA de région Bretagne ») and results named by their folder (`bretagne`)
     // are one region; five regions, not nine.
-    let files = [
-        "bretagne/preprojet.xlsx",
-        "bretagne/resultats.json",
-        "grand-est/preprojet.xlsx",
-        "grand-est/resultats.json",
-        "hauts-de-france/preprojet.csv",
-        "normandie/preprojet.json",
-        "normandie/resultats.json",
-        "occitanie/preprojet.csv",
-        "occitanie/resultats.json",
-    ];
     let mut cli = Command::new(env!("CARGO_BIN_EXE_cma-analytique"));
     cli.current_dir(case()).arg("revue");
-    for f in files {
+    for f in REGION_FILES {
         cli.args(["--region", f]);
     }
     let doc: Value = serde_json::from_slice(&cli.arg("--json").output().unwrap().stdout).unwrap();
