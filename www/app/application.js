@@ -57,6 +57,12 @@ class Application {
     this.preprojet = monterPreprojet(this, this.$('[data-panneau="preprojet"]'));
     this.revue = monterRevue(this, this.$('[data-panneau="revue"]'));
     nommerDefilements(racine);
+    // Le travailleur et son module WebAssembly (2 Mo) se chargent dès que la page est au repos,
+    // pas au premier dépôt : ce temps ne s'ajoute plus à celui du calcul, et tout ce que la page
+    // télécharge l'est à son ouverture.
+    const prechauffer = () => this.lancerTravailleur();
+    if (window.requestIdleCallback) window.requestIdleCallback(prechauffer, { timeout: 2000 });
+    else setTimeout(prechauffer, 200);
   }
 
   $(selecteur) {
