@@ -14,8 +14,19 @@ use crate::rulebook::{DriverKind, Family, Side, rulebook};
 
 use super::PreProject;
 
+/// A weight as people read it in the note: `10 000,00` (narrow no-break space between
+/// thousands, like the amounts).
 fn weight(micros: u128) -> String {
-    weight_sum_text(micros).replace('.', ",")
+    let text = weight_sum_text(micros);
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, digit) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(digit);
+    }
+    if frac.is_empty() { grouped } else { format!("{grouped},{frac}") }
 }
 
 fn site(site: Option<&str>) -> String {
@@ -66,8 +77,10 @@ pub fn note(doc: &PreProject, c: &Computation, diagnostics: &[Diagnostic]) -> St
             Family::B01Commun => "charges de l'apprentissage sans certification (B01 commun)".to_owned(),
             f => format!("famille « {} »", f.label()),
         };
-        let to_b01: Amount =
-            pool.level2.iter().flat_map(|s| &s.split.parts).filter(|(r, _, _)| r.activity == b01).map(|(_, _, a)| *a).sum();
+        // The charges' splits only: a B01 commun pool also spreads its products (financer set),
+        // said apart below.
+        let charges_splits = || pool.level2.iter().filter(|s| s.financer.is_none());
+        let to_b01: Amount = charges_splits().flat_map(|s| &s.split.parts).filter(|(r, _, _)| r.activity == b01).map(|(_, _, a)| *a).sum();
         let mut line = format!("- **{} {}** ({}) : {} €", pool.key.code, family, site(pool.key.site.as_deref()), french(pool.charges));
         if let Some(l1) = &pool.level1 {
             let parts: Vec<String> =
@@ -78,7 +91,7 @@ pub fn note(doc: &PreProject, c: &Computation, diagnostics: &[Diagnostic]) -> St
             }
         }
         for side in Side::BOTH {
-            let splits: Vec<_> = pool.level2.iter().filter(|s| s.side == side).collect();
+            let splits: Vec<_> = charges_splits().filter(|s| s.side == side).collect();
             let (amount, weights): (Amount, u128) = splits.iter().fold((Amount::ZERO, 0), |(a, w), s| {
                 (a + s.split.amount, w.max(s.split.parts.iter().map(|p| p.1).sum()))
             });
@@ -89,6 +102,17 @@ pub fn note(doc: &PreProject, c: &Computation, diagnostics: &[Diagnostic]) -> St
         let _ = write!(line, " ; reçu par les certifications : {} €", french(to_b01));
         if !pool.unallocated.is_zero() {
             let _ = write!(line, " ; **non réparti : {} €**", french(pool.unallocated));
+        }
+        let product_splits: Vec<_> = pool.level2.iter().filter(|s| s.financer.is_some()).collect();
+        if !product_splits.is_empty() {
+            let products: Amount = product_splits.iter().map(|s| s.split.amount).sum();
+            let spread: Amount = product_splits.iter().map(|s| s.split.amount - s.split.unallocated).sum();
+            let _ = write!(
+                line,
+                " ; produits sans certification : {} €, répartis de même, reçus par les certifications : {} €",
+                french(products),
+                french(spread)
+            );
         }
         let _ = writeln!(w, "{line}.");
     }

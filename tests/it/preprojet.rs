@@ -474,3 +474,28 @@ fn the_workbook_reads_back_in_the_review() {
         assert_eq!(review("preprojet.xlsx", &book), review("preprojet.json", &json), "{name}: the review reads the workbook as the JSON");
     }
 }
+
+#[test]
+fn the_note_tells_the_b01_commun_charges_apart_from_its_products() {
+    // The B01 commun pool of NORD: 700,00 of charges and 1 000,00 of products without
+    // certification, both spread by heures apprenants to RNCP1 (the only certification). The
+    // note's line of that pool says 700,00 for the charges (not 1 700,00), then the products.
+    let dir = scratch("note-b01");
+    std::fs::write(
+        dir.join("grand-livre.csv"),
+        "compte;objet;debit;credit;financeur\n641100;O1;1000,00;;\n606300;CFA-COM;700,00;;\n706100;CFA-COM;;1000,00;contrats_apprentissage\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("correspondance.csv"), "objet;code;site;certification;rubrique_fc\nO1;B01;NORD;RNCP1;pedagogie\nCFA-COM;B01;NORD;;\n").unwrap();
+    std::fs::write(dir.join("inducteurs.csv"), "inducteur;site;code;certification;valeur;heures;apprenants\nheures_apprenants;NORD;B01;RNCP1;;1000;20\n")
+        .unwrap();
+    let note = dir.join("note.md");
+    let out = run_files(&dir, false, &["--exercice", "2023", "--date-envoi", "2024-07-01", "--note", note.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&note).unwrap().replace('\u{202f}', " ");
+    let line = text.lines().find(|l| l.contains("B01 commun")).expect("the pool's line");
+    assert!(line.contains(": 700,00 € ; formation : 700,00 € par heures_apprenants (total 20 000,00)"), "{line}");
+    assert!(line.contains("reçu par les certifications : 700,00 €"), "{line}");
+    assert!(line.contains("produits sans certification : 1 000,00 €, répartis de même, reçus par les certifications : 1 000,00 €"), "{line}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
