@@ -169,6 +169,7 @@ catalogue! {
     V010 = "V010", Info, "région nommée d'après le fichier (aucune étiquette donnée)", "revue de cohérence";
     V011 = "V011", Avertissement, "ligne de préprojet sans code de certification, ignorée", "spécification §5";
     V012 = "V012", Erreur, "date de réception donnée pour une région absente des fichiers", "norme §VI";
+    V013 = "V013", Avertissement, "région avec ses résultats mais sans préprojet", "norme §V.e.iii ; revue de cohérence";
 }
 
 impl Code {

@@ -406,7 +406,7 @@ fn compare_measure(cert: &str, title: &str, measure: Measure, regions: &[(&str, 
                 Code::V005,
                 InputFile::Calcul,
                 format!(
-                    "certification {name}, {} : au moins la moitié des {n} régions ont exactement la médiane ({} €) ; l'écart absolu médian est nul et l'écart robuste ne se calcule pas ; {}",
+                    "certification {name}, {} : plus de la moitié des {n} régions ont exactement la médiane ({} €) ; l'écart absolu médian est nul et l'écart robuste ne se calcule pas ; {}",
                     measure.label(),
                     french_decimal(tidy(center_value)),
                     if differing.is_empty() { "toutes les régions ont cette valeur".to_owned() } else { format!("régions qui s'en écartent : {}", differing.join(", ")) }

@@ -145,8 +145,12 @@ fn weight_decimal(w: Weight) -> Decimal {
 const AROUND_REGION: &[&str] = &[
     "cma", "cmar", "cmai", "chambre", "chambres", "metiers", "metier", "artisanat", "et", "de", "des", "du", "d", "l", "region", "regionale",
     "regional", "interdepartementale", "niveau", "preprojet", "pre", "projet", "resultats", "resultat", "results", "export", "cfa", "revue",
-    "comptabilite", "analytique", "json", "xlsx", "csv",
+    "comptabilite", "analytique", "json", "xlsx", "csv", "exercice", "version", "final", "definitif",
 ];
+
+/// Articles before the words around a region (« CMA de la région Grand Est ») go with them; an
+/// article before the region's own name stays in the name (« La Réunion ») but not in its key.
+const ARTICLES: &[&str] = &["la", "le", "les"];
 
 /// The region a name proposes: the name without the words around the region (`AROUND_REGION`),
 /// `_` read as a space; the name itself, trimmed, when nothing else would remain.
@@ -174,11 +178,22 @@ fn region_core(raw: &str) -> Option<String> {
             (start, end)
         })
         .collect();
-    let around = |&(start, end): &(usize, usize)| {
-        let word = normalise(&raw[start..end]);
-        AROUND_REGION.contains(&word.as_str()) || (word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit()))
+    let word = |&(start, end): &(usize, usize)| normalise(&raw[start..end]);
+    // A year (`2024`) or a version (`v2`) goes with the words around a region.
+    let around = |t: &(usize, usize)| {
+        let w = word(t);
+        let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+        AROUND_REGION.contains(&w.as_str()) || (w.len() == 4 && digits(&w)) || w.strip_prefix('v').is_some_and(digits)
     };
-    let first = tokens.iter().position(|t| !around(t));
+    let mut first = 0;
+    while first < tokens.len() {
+        let article_then_around = ARTICLES.contains(&word(&tokens[first]).as_str()) && tokens.get(first + 1).is_some_and(around);
+        if !around(&tokens[first]) && !article_then_around {
+            break;
+        }
+        first += 1;
+    }
+    let first = (first < tokens.len()).then_some(first);
     let last = tokens.iter().rposition(|t| !around(t));
     Some(raw[tokens[first?].0..tokens[last?].1].replace('_', " "))
 }
@@ -187,7 +202,16 @@ fn region_core(raw: &str) -> Option<String> {
 /// accents, spaces and `_ - ' .` do not count). A pre-project whose identity says « CMA Région
 /// Bretagne », results named `bretagne-resultats.json` and a tag « Bretagne » are one region.
 pub fn region_key(name: &str) -> String {
-    normalise(&region_name(name))
+    let name = region_name(name);
+    let mut key = normalise(&name);
+    // « La Réunion » and `resultats-reunion.json` are one region.
+    if let Some((article, rest)) = name.split_once([' ', '-', '_', '\'', '’'])
+        && ARTICLES.contains(&normalise(article).as_str())
+        && !rest.trim().is_empty()
+    {
+        key = normalise(rest);
+    }
+    key
 }
 
 /// Where a region's name comes from, best first: the user's tag is kept as typed, else the
@@ -262,6 +286,21 @@ pub fn review(files: &[RegionFile<'_>], options: &ReviewOptions) -> Review {
             d.message = format!("région « {name} » ({file_label}) : {}", d.message);
         }
         found.entry(key).or_default().extend(diagnostics);
+    }
+    for (key, region) in &regions {
+        if region.results.is_some() && region.preproject.is_none() {
+            found.entry(key.clone()).or_default().push(
+                Diagnostic::new(
+                    Code::V013,
+                    InputFile::Resultats,
+                    format!(
+                        "région « {} » : ses résultats sont là, mais pas son préprojet ; elle n'entre ni dans la comparaison des certifications ni dans le suivi du délai",
+                        region.name
+                    ),
+                )
+                .hint("Si son préprojet est parmi les fichiers sous un autre nom de région, donnez aux deux fichiers la même région ; sinon, demandez-le à la région."),
+            );
+        }
     }
     let mut regions: Vec<Region> = regions.into_values().collect();
     for r in &mut regions {
@@ -381,6 +420,10 @@ mod tests {
             ("preprojet_2024_Grand_Est", "Grand Est"),
             ("Normandie.résultats", "Normandie"),
             ("Centre-Val de Loire", "Centre-Val de Loire"),
+            ("CMA de la région Grand Est", "Grand Est"),
+            ("résultats Normandie exercice 2023", "Normandie"),
+            ("Auvergne Rhône Alpes - préprojet et résultats 2024 v2", "Auvergne Rhône Alpes"),
+            ("CMA de région La Réunion", "La Réunion"),
             ("CMA", "CMA"),
             ("  ", ""),
         ] {
@@ -389,6 +432,9 @@ mod tests {
         assert_eq!(region_key("CMA Région Grand Est"), region_key("grand_est-resultats"));
         assert_eq!(region_key("Île-de-France"), region_key("ile de france preprojet 2024"));
         assert_ne!(region_key("CMA Bretagne"), region_key("CMA Normandie"));
+        assert_eq!(region_key("CMA de région La Réunion"), region_key("resultats-reunion"));
+        assert_eq!(region_key("CMA Auvergne-Rhône-Alpes"), region_key("Auvergne Rhône Alpes - préprojet et résultats 2024 v2"));
+        assert_eq!(region_key("Pays de la Loire"), "paysdelaloire");
         assert_eq!(file_region("reseau/bretagne/preprojet.xlsx"), "bretagne");
         assert_eq!(file_region("C:\\envois\\Grand_Est\\resultats-2024.json"), "Grand Est");
         assert_eq!(file_region("occitanie-preprojet.csv"), "occitanie");

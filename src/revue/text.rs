@@ -111,7 +111,8 @@ impl Review {
                     ),
                     method => format!("médiane {} € ; {}", opt(cmp.mediane), method.label()),
                 };
-                let _ = writeln!(w, "  {} ({} régions) : {detail}", m.label(), cmp.regions_comparees);
+                let n = cmp.regions_comparees;
+                let _ = writeln!(w, "  {} ({n} région{}) : {detail}", m.label(), if n > 1 { "s" } else { "" });
             }
             let book = rulebook();
             let mut mix = vec![std::iter::once("répartition".to_owned()).chain(book.headings.iter().map(|(id, _)| id.chars().take(14).collect())).collect::<Vec<String>>()];
