@@ -215,7 +215,7 @@ fn emit(text: &str) -> Result<(), ExitCode> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
         Err(e) => {
-            eprintln!("cma-analytique : écriture sur la sortie standard impossible : {e}");
+            eprintln!("cma-analytique : écriture sur la sortie standard impossible : {}", io_reason(&e));
             Err(ExitCode::from(2))
         }
     }
@@ -236,7 +236,7 @@ fn print(text: Result<String, serde_json::Error>) -> Result<(), ExitCode> {
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), ExitCode> {
     std::fs::write(path, bytes).map_err(|e| {
-        eprintln!("cma-analytique : écriture de « {} » impossible : {e}", path.display());
+        eprintln!("cma-analytique : écriture de « {} » impossible : {}", path.display(), io_reason(&e));
         ExitCode::from(2)
     })
 }
@@ -252,13 +252,13 @@ fn read(path: &Path, file: InputFile, unreadable_files: &mut Vec<Diagnostic>) ->
 fn write_templates(folder: &Path) -> ExitCode {
     let files = cma_analytique::templates::all();
     if let Err(e) = std::fs::create_dir_all(folder) {
-        eprintln!("cma-analytique : impossible de créer « {} » : {e}", folder.display());
+        eprintln!("cma-analytique : impossible de créer « {} » : {}", folder.display(), io_reason(&e));
         return ExitCode::from(2);
     }
     for file in files {
         let path = folder.join(&file.name);
         if let Err(e) = std::fs::write(&path, &file.bytes) {
-            eprintln!("cma-analytique : impossible d'écrire « {} » : {e}", path.display());
+            eprintln!("cma-analytique : impossible d'écrire « {} » : {}", path.display(), io_reason(&e));
             return ExitCode::from(2);
         }
         if let Err(code) = emit(&format!("{}\n", path.display())) {
@@ -278,7 +278,7 @@ struct Read {
 }
 
 fn unreadable(path: &Path, file: InputFile, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::new(Code::F001, file, format!("impossible de lire « {} » : {e}", path.display()))
+    Diagnostic::new(Code::F001, file, format!("impossible de lire « {} » : {}", path.display(), io_reason(e)))
         .hint("Vérifiez le chemin du fichier et les droits de lecture.")
 }
 
@@ -319,7 +319,10 @@ impl Read {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return argument_error(&e),
+    };
     let result = match &cli.command {
         Command::Repartir(f) => allocate(f, true),
         Command::Valider(f) => allocate(f, false),
@@ -330,6 +333,60 @@ fn main() -> ExitCode {
         Command::Modeles { dossier } => Ok(write_templates(dossier)),
     };
     result.unwrap_or_else(|code| code)
+}
+
+/// A command line that cannot be read, said in French (clap's own messages are English), with
+/// exit code 2; the help and the version are printed as asked.
+fn argument_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(list)) => list.join(", "),
+        Some(ContextValue::StyledStr(s)) => s.to_string(),
+        Some(ContextValue::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let argument = context(ContextKind::InvalidArg);
+    let value = context(ContextKind::InvalidValue);
+    let message = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+        ErrorKind::ValueValidation => match std::error::Error::source(e) {
+            Some(reason) => format!("{argument} : {reason}"),
+            None => format!("{argument} : valeur « {value} » invalide"),
+        },
+        ErrorKind::InvalidValue if value.is_empty() => format!("{argument} : une valeur est attendue"),
+        ErrorKind::InvalidValue => {
+            let valid = context(ContextKind::ValidValue);
+            let expected = if valid.is_empty() { String::new() } else { format!(" ; valeurs possibles : {valid}") };
+            format!("{argument} : valeur « {value} » invalide{expected}")
+        }
+        ErrorKind::UnknownArgument => format!("option inconnue : {argument}"),
+        ErrorKind::InvalidSubcommand => format!("commande inconnue : {}", context(ContextKind::InvalidSubcommand)),
+        ErrorKind::MissingRequiredArgument => format!("il manque : {argument}"),
+        ErrorKind::MissingSubcommand => "donnez une commande (repartir, valider, modeles, preprojet, etp, loyer, revue)".to_owned(),
+        ErrorKind::ArgumentConflict => format!("{argument} ne peut pas être donné avec {}", context(ContextKind::PriorArg)),
+        ErrorKind::TooManyValues => format!("{argument} : trop de valeurs"),
+        ErrorKind::NoEquals => format!("{argument} : « = » attendu avant la valeur"),
+        _ => format!("ligne de commande illisible ({})", e.kind()),
+    };
+    eprintln!("cma-analytique : {message}\nAide : cma-analytique --help, ou cma-analytique <commande> --help");
+    ExitCode::from(2)
+}
+
+/// An input/output error as people read it, in French.
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "fichier ou dossier introuvable".to_owned(),
+        ErrorKind::PermissionDenied => "accès refusé (droits du fichier)".to_owned(),
+        ErrorKind::IsADirectory => "c'est un dossier, pas un fichier".to_owned(),
+        ErrorKind::StorageFull => "disque plein".to_owned(),
+        ErrorKind::AlreadyExists => "existe déjà".to_owned(),
+        _ => format!("erreur du système ({e})"),
+    }
 }
 
 fn preproject(args: &PreProjectArgs) -> Result<ExitCode, ExitCode> {

@@ -158,3 +158,24 @@ fn a_reader_that_stops_reading_ends_the_command_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn command_line_errors_are_said_in_french() {
+    for (args, said) in [
+        (&["preprojet", "--date-envoi", "2024-02-30"][..], "cma-analytique : --date-envoi <DATE> : date « 2024-02-30 » invalide"),
+        (&["revue", "--inconnu"][..], "cma-analytique : option inconnue : --inconnu"),
+        (&["valider"][..], "cma-analytique : il manque : --grand-livre <FICHIER>"),
+        (&["calculer"][..], "cma-analytique : commande inconnue : calculer"),
+    ] {
+        let out = cli(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr.starts_with(said), "{args:?}: {stderr}");
+        assert!(!stderr.contains("error:") && !stderr.contains("Usage:"), "{args:?}: {stderr}");
+    }
+    let missing = cli(&["valider", "--grand-livre", "/absent/gl.csv", "--correspondance", "/absent/c.csv", "--inducteurs", "/absent/i.csv"]);
+    let text = String::from_utf8_lossy(&missing.stdout);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text.contains("impossible de lire « /absent/gl.csv » : fichier ou dossier introuvable"), "{text}");
+    assert!(!text.contains("os error"), "{text}");
+}
