@@ -569,7 +569,7 @@ impl PreProject {
                 ha.replace('.', ","),
                 french(cost),
                 french(prod),
-                marge.map(ratio::french).unwrap_or_default()
+                marge.map_or_else(|| "—".to_owned(), ratio::french)
             );
         };
         for r in &self.certifications {
@@ -594,6 +594,22 @@ impl PreProject {
             headings(w, &r.certification, r.site.as_deref().unwrap_or("(régional)"), &r.rubriques);
         }
         headings(w, "Total", "", &t.rubriques);
+        let _ = writeln!(w, "\nCoûts unitaires et produits par financeur (€)\n");
+        let _ = writeln!(w, "{:<14} {:<10} {:>14} {:>14}  {:<30} produits par financeur", "certification", "site", "par apprenti", "par h. appr.", "intitulé");
+        let unit = |d: Option<Decimal>| d.map_or_else(|| "—".to_owned(), crate::revue::french_decimal);
+        for d in &self.complements {
+            let financers: Vec<String> = d.produits_par_financeur.iter().map(|(f, a)| format!("{f} {}", french(*a))).collect();
+            let _ = writeln!(
+                w,
+                "{:<14} {:<10} {:>14} {:>14}  {:<30} {}",
+                d.certification,
+                d.site.as_deref().unwrap_or("(régional)"),
+                unit(d.cout_par_apprenti),
+                unit(d.cout_par_heure_apprenant),
+                d.libelle,
+                if financers.is_empty() { "—".to_owned() } else { financers.join(" ; ") }
+            );
+        }
         if let Some(c) = &self.calendrier {
             let _ = writeln!(
                 w,
