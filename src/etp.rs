@@ -207,7 +207,7 @@ pub fn compute(bytes: &[u8]) -> Result<Etp, Diagnostic> {
                 )
                 .at_line(line)
                 .in_column("contrat")
-                .hint("Pour un CDD, précisez cdd_accroissement (compté) ou cdd_remplacement (0 ETP : le salarié absent reste compté)."),
+                .hint("Écrivez l'un des contrats attendus (majuscules et accents ne comptent pas) ; pour un CDD, précisez cdd_accroissement (compté) ou cdd_remplacement (0 ETP : le salarié absent reste compté)."),
             );
             return;
         };

@@ -527,7 +527,7 @@ fn sibling(path: &Path, name: &str) -> PathBuf {
 
 fn review(args: &ReviewArgs) -> Result<ExitCode, ExitCode> {
     if args.threshold.is_some_and(|t| t.is_zero()) {
-        eprintln!("cma-analytique : --seuil doit être strictement positif");
+        eprintln!("cma-analytique : --seuil doit être strictement positif (par exemple 3, la valeur du référentiel, ou 2,5)");
         return Ok(ExitCode::from(2));
     }
     let mut unreadable = Vec::new();
