@@ -177,6 +177,8 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     // de Normandie restent seuls dans la leur).
     await page.getByLabel('Région du fichier « preprojet-normandie.json »').fill('CMA Bretagne');
     await page.locator('[data-rv-regroupement] li', { hasText: '2 préprojets' }).waitFor();
+    assert.equal(net(await page.locator('[data-rv-regroupement] li[data-rv-groupe="normandie"]').textContent()),
+      'normandie : résultats (resultats-normandie.json) — sans préprojet : hors de la comparaison des certifications et du suivi du délai (V013).');
     assert.match(net(await page.locator('[data-rv-regroupement] li').first().textContent()),
       /^Bretagne : préprojet \(preprojet-bretagne\.xlsx, preprojet-normandie\.json\) et résultats \(resultats-bretagne\.json\) — ⚠ 2 préprojets : seul le premier/);
     const liste = await lignes(page, '[data-rv-liste] tbody tr');

@@ -303,6 +303,9 @@ class RevueCma {
         el('strong', { texte: r.nom }), ` : ${parts.join(' et ')}`,
         doublons.length
           ? el('span', { class: 'illisible', texte: ` — ⚠ ${doublons.join(' et ')} : seul le premier de chaque sorte sera pris ; corrigez la région de l’autre.` })
+          : null,
+        r.preprojets.length === 0
+          ? el('span', { class: 'discret', texte: ' — sans préprojet : hors de la comparaison des certifications et du suivi du délai (V013).' })
           : null);
     });
     const n = regions.size;
