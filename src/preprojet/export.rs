@@ -83,7 +83,7 @@ pub fn sheets(doc: &PreProject) -> Vec<Sheet> {
         ("Nom de l'organisme", id.nom.as_str().into()),
         ("SIRET", id.siret.as_str().into()),
         ("UAI", id.uai.as_str().into()),
-        ("Exercice", id.exercice.map_or(Cell::Empty, |y| Cell::Text(y.to_string()))),
+        ("Exercice", id.exercice.map_or(Cell::Empty, |y| Cell::Number(Decimal::from(y)))),
     ];
     if let Some(c) = &doc.calendrier {
         identity.extend([

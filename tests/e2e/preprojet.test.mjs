@@ -213,7 +213,7 @@ describe('l’onglet « Préprojet CFA, ETP et loyer »', { timeout: 180_000 }, 
     assert.equal(identite['Nom de l\'organisme'], 'CMA de région Exemple');
     assert.equal(identite.SIRET, '13002526500013');
     assert.equal(identite.UAI, '0755678A');
-    assert.equal(identite.Exercice, '2023');
+    assert.equal(identite.Exercice, 2023, 'un nombre');
     assert.equal(identite['Date limite du préprojet (CMA France)'], '10/07/2024');
     assert.equal(identite.Statut, 'en retard');
     assert.equal(identite['Jours restants (négatif : retard)'], -2, 'un nombre');
