@@ -340,11 +340,21 @@ fn whole(mut source: impl Read + Seek, period: Period) -> io::Result<LedgerRead>
 }
 
 /// What the reader knows of the cells (account, object, certification, financer) of a line
-/// already seen: its account, and its posting once a line of them has been used.
+/// already seen: its account, and its posting once a line of them has been used. The lines of
+/// a posting after its first are summed here, beside the cells, and added to the posting and
+/// its object once every line is read (`LedgerReader::finish`).
 #[derive(Clone, Copy)]
 struct Known {
     account: u32,
     posting: Option<u32>,
+    amount: Amount,
+    lines: u32,
+}
+
+impl Known {
+    fn new(account: u32, posting: Option<u32>) -> Known {
+        Known { account, posting, amount: Amount::ZERO, lines: 0 }
+    }
 }
 
 struct LedgerReader {
@@ -409,9 +419,13 @@ impl LedgerReader {
                     Diagnostic::new(
                         Code::H005,
                         InputFile::Parametres,
-                        format!("période du {} au {} : le début est après la fin ; aucune ligne datée ne peut y entrer", from.french(), to.french()),
+                        format!(
+                            "période du {} au {} : le début est après la fin ; aucune ligne datée ne peut y entrer",
+                            from.french(),
+                            to.french()
+                        ),
                     )
-                        .hint("Inversez les deux dates de la période."),
+                    .hint("Inversez les deux dates de la période."),
                 );
             }
         }
@@ -442,6 +456,15 @@ impl LedgerReader {
             checks.finish(&mut diagnostics);
         }
         let mut ledger = self.ledger;
+        // The lines summed beside their cells, added to their postings and objects.
+        for known in self.known.values() {
+            if let (Some(i), lines @ 1..) = (known.posting, known.lines) {
+                let p = &mut ledger.postings[i as usize];
+                p.amount += known.amount;
+                p.lines += lines;
+                ledger.object_lines[p.object as usize].lines += lines;
+            }
+        }
         ledger.recognised = Some(recognised);
         summarise(&ledger, self.period, table.has(DATE), &mut diagnostics);
         (ledger, diagnostics)
@@ -503,8 +526,8 @@ impl LedgerReader {
         let certification_bytes = row.raw(CERTIFICATION).unwrap_or_default();
         let financer_bytes = row.raw(FINANCEUR).unwrap_or_default();
         let cells = [account_bytes, object_bytes, certification_bytes, financer_bytes];
-        let known = self.known.get(&cells).copied();
-        let account = match known {
+        let known = self.known.get_mut(&cells);
+        let account = match &known {
             Some(k) => k.account,
             None => {
                 let account = ledger.accounts.id(account_bytes);
@@ -517,7 +540,7 @@ impl LedgerReader {
         let Some(nature) = self.account_nature[account as usize] else {
             ledger.out_of_scope.add(row, net);
             if known.is_none() {
-                self.known.insert(&cells, Known { account, posting: None });
+                self.known.insert(&cells, Known::new(account, None));
             }
             return;
         };
@@ -526,7 +549,7 @@ impl LedgerReader {
                 Some(d) if !self.period.contains(d) => {
                     ledger.outside_period.add(row, net);
                     if known.is_none() {
-                        self.known.insert(&cells, Known { account, posting: None });
+                        self.known.insert(&cells, Known::new(account, None));
                     }
                     return;
                 }
@@ -538,13 +561,13 @@ impl LedgerReader {
             Nature::Charge => net,
             Nature::Product => -net,
         };
-        if let Some(Known { posting: Some(i), .. }) = known {
-            let p = &mut ledger.postings[i as usize];
-            ledger.object_lines[p.object as usize].lines += 1;
-            ledger.lines_used += 1;
-            p.amount += amount;
-            p.lines += 1;
-            return;
+        if let Some(k) = known {
+            if k.posting.is_some() {
+                ledger.lines_used += 1;
+                k.amount += amount;
+                k.lines += 1;
+                return;
+            }
         }
         // First used line of these cells: intern them, make their posting.
         let object = ledger.objects.id(object_bytes);
@@ -576,20 +599,11 @@ impl LedgerReader {
             self.financer_known.push(known);
         }
         ledger.lines_used += 1;
-        ledger.postings.push(Posting {
-            object,
-            account,
-            certification,
-            financer,
-            nature,
-            amount,
-            lines: 1,
-            first_line: row.line(),
-        });
+        ledger.postings.push(Posting { object, account, certification, financer, nature, amount, lines: 1, first_line: row.line() });
         let posting = Some((ledger.postings.len() - 1) as u32);
         match self.known.get_mut(&cells) {
             Some(k) => k.posting = posting,
-            None => self.known.insert(&cells, Known { account, posting }),
+            None => self.known.insert(&cells, Known::new(account, posting)),
         }
     }
 }
