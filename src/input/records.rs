@@ -256,6 +256,7 @@ fn scan(separator: u8, bounds: &mut Vec<usize>, text: &[u8], pos: usize) -> (usi
         // Words read before the slots may run out (eight separators a word at most): no check
         // of the room left in the loop.
         let stop = text.len().min(at + 8 * ((bounds.len() - n - 2) / 8));
+        let slots = bounds.as_mut_slice();
         while let Some(&word) = text.get(at..stop).and_then(<[u8]>::first_chunk::<8>) {
             let word = u64::from_le_bytes(word);
             // The lowest bit of this is exactly that of the first `\n` (bits above it may be
@@ -269,7 +270,7 @@ fn scan(separator: u8, bounds: &mut Vec<usize>, text: &[u8], pos: usize) -> (usi
             }
             while hits != 0 {
                 n += 1;
-                bounds[n] = at + (hits.trailing_zeros() / 8) as usize;
+                slots[n] = at + (hits.trailing_zeros() / 8) as usize;
                 hits &= hits - 1;
             }
             if newlines != 0 {

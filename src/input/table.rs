@@ -50,6 +50,9 @@ pub struct Table<'a> {
     read: u64,
 }
 
+/// The column index of a role the file does not have: no record has a cell there.
+pub const ABSENT: usize = usize::MAX / 2;
+
 /// A record of the table with its 1-based line number.
 pub struct Row<'t> {
     record: Record<'t>,
@@ -72,6 +75,13 @@ impl<'t> Row<'t> {
     pub fn raw(&self, role: usize) -> Option<&'t [u8]> {
         let i = self.positions.get(role).copied().flatten()?;
         self.record.cell(i).map(trim)
+    }
+
+    /// The trimmed bytes of the cell at a column index ([`Table::column`]); empty when the
+    /// record has no such cell.
+    #[inline(always)]
+    pub fn cell_at(&self, index: usize) -> &'t [u8] {
+        self.record.cell(index).map_or(&[], trim)
     }
 
     /// Number of cells of the record.
@@ -246,6 +256,11 @@ impl<'a> Table<'a> {
         self.positions.get(role).copied().flatten().is_some()
     }
 
+    /// The column index of a role, for [`Row::cell_at`]; [`ABSENT`] when the file has none.
+    pub fn column(&self, role: usize) -> usize {
+        self.positions.get(role).copied().flatten().unwrap_or(ABSENT)
+    }
+
     /// Calls `f` on every data row. Rows with more cells than the header (unless the extra cells
     /// are empty) or fewer are `F004` and skipped, as are cells over several lines.
     pub fn for_each_row(&mut self, diagnostics: &mut Vec<Diagnostic>, mut f: impl FnMut(Row<'_>, &mut Vec<Diagnostic>)) {
@@ -418,7 +433,7 @@ impl Shape {
 
     /// Whether a record is a row to read: blank lines are skipped in silence, rows of the wrong
     /// width and cells over several lines with their `F004`.
-    #[inline]
+    #[inline(always)]
     fn accepts(&self, record: &Record<'_>, diagnostics: &mut Vec<Diagnostic>) -> bool {
         let blank = |i: usize| record.cell(i).is_none_or(|c| c.trim_ascii().is_empty());
         // Nearly every row: its first cell starts with a byte that is not white space.
