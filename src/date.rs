@@ -12,6 +12,7 @@ pub struct Date {
 }
 
 impl Date {
+    #[inline]
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
         ((1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(Date {
             year,

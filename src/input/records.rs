@@ -236,6 +236,16 @@ impl Splitter {
     }
 }
 
+/// Writes the separators of the word at `at` (the high bits of `hits`) after the `n` first.
+#[inline(always)]
+fn push(slots: &mut [usize], n: &mut usize, mut hits: u64, at: usize) {
+    while hits != 0 {
+        *n += 1;
+        slots[*n] = at + (hits.trailing_zeros() / 8) as usize;
+        hits &= hits - 1;
+    }
+}
+
 /// Writes where the cells of the line at `pos` end at a separator into `bounds[1..=n]`, after
 /// the bound before its first cell in `bounds[0]` (the slots made as many as the line needs);
 /// returns where the line ends (its `\n`, or the end of `text`) and `n`. The separator and the
@@ -257,22 +267,32 @@ fn scan(separator: u8, bounds: &mut Vec<usize>, text: &[u8], pos: usize) -> (usi
         // of the room left in the loop.
         let stop = text.len().min(at + 8 * ((bounds.len() - n - 2) / 8));
         let slots = bounds.as_mut_slice();
+        // The lowest bit of `newlines(x)` is exactly that of the first `\n` of the word `x`
+        // (bits above it may be wrong), and it is 0 only when the word has none.
+        let newlines = |word: u64| {
+            let x = word ^ NEWLINES;
+            x.wrapping_sub(ONES) & !x & HIGH
+        };
+        // Sixteen bytes at a time while they hold no line end: one test for both words.
+        while let Some((first, rest)) = text.get(at..stop).and_then(<[u8]>::split_first_chunk::<8>) {
+            let Some(second) = rest.first_chunk::<8>() else { break };
+            let (first, second) = (u64::from_le_bytes(*first), u64::from_le_bytes(*second));
+            if newlines(first) | newlines(second) != 0 {
+                break;
+            }
+            push(slots, &mut n, equal_bytes(first, separators), at);
+            push(slots, &mut n, equal_bytes(second, separators), at + 8);
+            at += 16;
+        }
         while let Some(&word) = text.get(at..stop).and_then(<[u8]>::first_chunk::<8>) {
             let word = u64::from_le_bytes(word);
-            // The lowest bit of this is exactly that of the first `\n` (bits above it may be
-            // wrong), and it is 0 only when the word has none.
-            let x = word ^ NEWLINES;
-            let newlines = x.wrapping_sub(ONES) & !x & HIGH;
+            let newlines = newlines(word);
             let mut hits = equal_bytes(word, separators);
             if newlines != 0 {
                 // The separators before the first line end (the bits below its own).
                 hits &= newlines ^ (newlines - 1);
             }
-            while hits != 0 {
-                n += 1;
-                slots[n] = at + (hits.trailing_zeros() / 8) as usize;
-                hits &= hits - 1;
-            }
+            push(slots, &mut n, hits, at);
             if newlines != 0 {
                 return (at + (newlines.trailing_zeros() / 8) as usize, n);
             }
