@@ -41,7 +41,9 @@ impl<'r> Record<'r> {
 
     #[inline(always)]
     pub fn cell(&self, i: usize) -> Option<&'r [u8]> {
-        match self.bounds.get(i..i + 2) {
+        // Any index is asked safely: past `usize::MAX - 2` the range wraps, starts after its end
+        // and is no cell.
+        match self.bounds.get(i..i.wrapping_add(2)) {
             Some(&[before, end]) => self.text.get(before.wrapping_add(self.step)..end),
             _ => None,
         }
@@ -320,4 +322,25 @@ fn scan(separator: u8, bounds: &mut Vec<usize>, text: &[u8], pos: usize) -> (usi
         bounds.resize(n + 2, 0);
     }
     (text.len(), n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_cell_index_is_asked_safely() {
+        let text = b"a;b\n1;2\n";
+        let mut splitter = Splitter::new(b';');
+        let (_, used) = splitter.header(text, true);
+        let mut records = 0;
+        splitter.split(&text[used..], true, |r| {
+            assert_eq!((r.len(), r.cell(0), r.cell(1)), (2, Some(&b"1"[..]), Some(&b"2"[..])));
+            for i in [2, usize::MAX / 2, usize::MAX - 2, usize::MAX - 1, usize::MAX] {
+                assert_eq!(r.cell(i), None, "{i}");
+            }
+            records += 1;
+        });
+        assert_eq!(records, 1);
+    }
 }
