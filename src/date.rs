@@ -12,9 +12,13 @@ pub struct Date {
 }
 
 impl Date {
+    #[inline]
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        ((1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
-            .then_some(Date { year, month, day })
+        ((1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(Date {
+            year,
+            month,
+            day,
+        })
     }
 
     /// Parses `AAAAMMJJ` (FEC, SAP), `JJ/MM/AAAA` (French spreadsheets) or ISO `AAAA-MM-JJ`
@@ -27,20 +31,41 @@ impl Date {
 
     /// [`Date::parse`] on bytes, with a fast path for `AAAAMMJJ` and `JJ/MM/AAAA`, the shapes of
     /// nearly every ledger line.
+    #[inline(always)]
     pub fn parse_bytes(bytes: &[u8]) -> Option<Date> {
-        // Straight-line digits: this runs once per ledger line.
-        let n = |digits: &[u8]| digits.iter().try_fold(0u32, |n, &b| (b.wrapping_sub(b'0') < 10).then(|| n * 10 + u32::from(b - b'0')));
-        match *bytes {
-            [y0, y1, y2, y3, m0, m1, d0, d1] => {
-                if let (Some(y), Some(m), Some(d)) = (n(&[y0, y1, y2, y3]), n(&[m0, m1]), n(&[d0, d1])) {
-                    return Date::new(y as i32, m as u8, d as u8);
+        // Straight-line code on words: this runs once per ledger line. Each byte of `x` is its
+        // digit's value when every byte where a digit belongs is one (and 0 where `/` is).
+        const ZEROS: u64 = u64::from_le_bytes(*b"00000000");
+        const FRENCH: u64 = u64::from_le_bytes(*b"00/00/00");
+        const SLASHES: u64 = u64::from_le_bytes([0, 0, 0xFF, 0, 0, 0xFF, 0, 0]);
+        let byte = |x: u64, i: u32| ((x >> (8 * i)) & 0xFF) as u32;
+        match bytes {
+            [first @ .., _, _] if first.len() == 6 => {
+                let x = u64::from_le_bytes(bytes.try_into().ok()?) ^ ZEROS;
+                if all_digits(x) {
+                    let year = byte(x, 0) * 1000 + byte(x, 1) * 100 + byte(x, 2) * 10 + byte(x, 3);
+                    return Date::new(year as i32, (byte(x, 4) * 10 + byte(x, 5)) as u8, (byte(x, 6) * 10 + byte(x, 7)) as u8);
                 }
             }
-            [d0, d1, b'/', m0, m1, b'/', y0, y1, y2, y3] => {
-                return Date::new(n(&[y0, y1, y2, y3])? as i32, n(&[m0, m1])? as u8, n(&[d0, d1])? as u8);
+            [head @ .., y2, y3] if head.len() == 8 => {
+                let x = u64::from_le_bytes(head.try_into().ok()?) ^ FRENCH;
+                let (y2, y3) = (y2.wrapping_sub(b'0'), y3.wrapping_sub(b'0'));
+                if x & SLASHES == 0 {
+                    // `JJ/MM/AAAA` is that or nothing.
+                    if !(all_digits(x) && y2 < 10 && y3 < 10) {
+                        return None;
+                    }
+                    let year = byte(x, 6) * 1000 + byte(x, 7) * 100 + u32::from(y2) * 10 + u32::from(y3);
+                    return Date::new(year as i32, (byte(x, 3) * 10 + byte(x, 4)) as u8, (byte(x, 0) * 10 + byte(x, 1)) as u8);
+                }
             }
             _ => {}
         }
+        Date::parse_general_bytes(bytes)
+    }
+
+    #[inline(never)]
+    fn parse_general_bytes(bytes: &[u8]) -> Option<Date> {
         Date::parse_general(std::str::from_utf8(bytes).ok()?)
     }
 
@@ -118,6 +143,14 @@ impl Date {
         let year = yoe + era * 400 + i64::from(month <= 2);
         Date::new(i32::try_from(year).ok()?, month, day)
     }
+}
+
+/// Whether every byte of `x` is below 10 (`x` a word of bytes minus `'0'`).
+#[inline(always)]
+fn all_digits(x: u64) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte below 0x80 plus 0x76 reaches 0x80 exactly when it is 10 or more, with no carry out.
+    (x | (x & !HIGH).wrapping_add(0x7676_7676_7676_7676)) & HIGH == 0
 }
 
 fn days_in_month(year: i32, month: u8) -> u8 {

@@ -43,12 +43,19 @@ impl Amount {
     }
 
     /// [`Amount::parse`] on the bytes of a UTF-8 cell.
+    #[inline(always)]
     pub fn parse_bytes(text: &[u8]) -> Result<Amount, AmountError> {
         match parse_plain_cents(text) {
             Some(cents) => Ok(Amount(cents)),
-            None => parse_fixed(text, 2, MAX_LINE_CENTS.unsigned_abs()).map(Amount),
+            None => parse_amount_fixed(text),
         }
     }
+}
+
+/// [`parse_fixed`] for an amount, out of line: the hot path is [`parse_plain_cents`].
+#[inline(never)]
+fn parse_amount_fixed(text: &[u8]) -> Result<Amount, AmountError> {
+    parse_fixed(text, 2, MAX_LINE_CENTS.unsigned_abs()).map(Amount)
 }
 
 impl fmt::Display for Amount {
@@ -176,7 +183,9 @@ impl AmountError {
             AmountError::Empty => "la cellule est vide",
             AmountError::NotANumber => "ce n'est pas un nombre",
             AmountError::TooManyDecimals => "trop de décimales",
-            AmountError::TooLarge => "valeur hors des limites acceptées (au plus 999 999 999,99 € par ligne, 1 000 000 000 pour un inducteur)",
+            AmountError::TooLarge => {
+                "valeur hors des limites acceptées (au plus 999 999 999,99 € par ligne, 1 000 000 000 pour un inducteur)"
+            }
         }
     }
 }
@@ -188,31 +197,32 @@ pub enum WeightError {
     Invalid(AmountError),
 }
 
-/// The fast path of the ledger's amounts: `-?digits([,.]d{1,2})?`, at most 11 integer digits
+/// The fast path of the ledger's amounts: `-?digits([,.]d{1,2})?`, at most 9 integer digits
 /// (within the bounds of [`MAX_LINE_CENTS`]). Anything else — spaces, thousands, trailing minus,
 /// errors — goes through [`parse_fixed`], which gives the same value or says why not.
+#[inline(always)]
 fn parse_plain_cents(text: &[u8]) -> Option<i64> {
-    let (negative, digits) = match text.split_first()? {
-        (b'-', rest) => (true, rest),
+    let (negative, digits) = match text {
+        [b'-', rest @ ..] => (true, rest),
         _ => (false, text),
     };
-    let mut cents: i64 = 0;
-    let mut int_len = 0;
-    let mut i = 0;
-    while i < digits.len() && digits[i].is_ascii_digit() {
-        cents = cents * 10 + i64::from(digits[i] - b'0');
-        int_len += 1;
-        i += 1;
-    }
-    if int_len == 0 || int_len > 9 {
+    let digit = |b: u8| {
+        let d = b.wrapping_sub(b'0');
+        (d < 10).then_some(i64::from(d))
+    };
+    // The decimals in straight-line code, read from the end.
+    let (int, frac) = match digits {
+        [int @ .., b',' | b'.', d, e] => (int, digit(*d)? * 10 + digit(*e)?),
+        [int @ .., b',' | b'.', d] => (int, digit(*d)? * 10),
+        _ => (digits, 0),
+    };
+    if int.is_empty() || int.len() > 9 {
         return None;
     }
-    let frac = match &digits[i..] {
-        [] => 0,
-        [b',' | b'.', d] if d.is_ascii_digit() => i64::from(d - b'0') * 10,
-        [b',' | b'.', d, e] if d.is_ascii_digit() && e.is_ascii_digit() => i64::from(d - b'0') * 10 + i64::from(e - b'0'),
-        _ => return None,
-    };
+    let mut cents: i64 = 0;
+    for &b in int {
+        cents = cents * 10 + digit(b)?;
+    }
     let cents = cents * 100 + frac;
     Some(if negative { -cents } else { cents })
 }
@@ -299,10 +309,7 @@ fn parse_fixed(text: &[u8], decimals: u32, max_abs: u64) -> Result<i64, AmountEr
     let digits = int_part.iter().filter(|b| b.is_ascii_digit()).copied();
     let fraction = (0..decimals as usize).map(|i| frac_part.get(i).copied().unwrap_or(b'0'));
     for d in digits.chain(fraction) {
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(d - b'0')))
-            .ok_or(AmountError::TooLarge)?;
+        value = value.checked_mul(10).and_then(|v| v.checked_add(u64::from(d - b'0'))).ok_or(AmountError::TooLarge)?;
     }
     if value > max_abs {
         return Err(AmountError::TooLarge);
@@ -402,7 +409,8 @@ mod tests {
 
     #[test]
     fn the_fast_path_agrees_with_the_general_parser() {
-        for text in ["0", "7", "12,5", "12.50", "-0,07", "123456789,99", "999999999", "1,", ",5", "-", "12,345", "1234567890", "+1", "1 2"] {
+        for text in ["0", "7", "12,5", "12.50", "-0,07", "123456789,99", "999999999", "1,", ",5", "-", "12,345", "1234567890", "+1", "1 2"]
+        {
             let fast = parse_plain_cents(text.as_bytes());
             let general = parse_fixed(text.as_bytes(), 2, MAX_LINE_CENTS.unsigned_abs()).ok();
             assert!(fast.is_none() || fast == general, "{text}: {fast:?} vs {general:?}");

@@ -340,15 +340,27 @@ fn whole(mut source: impl Read + Seek, period: Period) -> io::Result<LedgerRead>
 }
 
 /// What the reader knows of the cells (account, object, certification, financer) of a line
-/// already seen: its account, and its posting once a line of them has been used.
+/// already seen: its account, and its posting once a line of them has been used. The lines of
+/// a posting after its first are summed here, beside the cells, and added to the posting and
+/// its object once every line is read (`LedgerReader::finish`).
 #[derive(Clone, Copy)]
 struct Known {
     account: u32,
     posting: Option<u32>,
+    amount: Amount,
+    lines: u32,
+}
+
+impl Known {
+    fn new(account: u32, posting: Option<u32>) -> Known {
+        Known { account, posting, amount: Amount::ZERO, lines: 0 }
+    }
 }
 
 struct LedgerReader {
     ledger: Ledger,
+    /// The column index of each role ([`Table::column`]).
+    columns: [usize; 9],
     /// By the four cells: a line whose cells were seen before costs one hash lookup, not four,
     /// and no interning. Same bytes, same interned ids: the table stands for the (object,
     /// account, certification, financer) index of the postings.
@@ -386,6 +398,7 @@ impl LedgerReader {
             .hint("Ajoutez les colonnes debit et credit, ou une colonne montant signée (débit positif)."));
         }
         let reader = LedgerReader {
+            columns: std::array::from_fn(|role| table.column(role)),
             ledger: Ledger {
                 objects: Interner::with_empty(),
                 accounts: Interner::with_empty(),
@@ -409,9 +422,13 @@ impl LedgerReader {
                     Diagnostic::new(
                         Code::H005,
                         InputFile::Parametres,
-                        format!("période du {} au {} : le début est après la fin ; aucune ligne datée ne peut y entrer", from.french(), to.french()),
+                        format!(
+                            "période du {} au {} : le début est après la fin ; aucune ligne datée ne peut y entrer",
+                            from.french(),
+                            to.french()
+                        ),
                     )
-                        .hint("Inversez les deux dates de la période."),
+                    .hint("Inversez les deux dates de la période."),
                 );
             }
         }
@@ -442,6 +459,15 @@ impl LedgerReader {
             checks.finish(&mut diagnostics);
         }
         let mut ledger = self.ledger;
+        // The lines summed beside their cells, added to their postings and objects.
+        for known in self.known.values() {
+            if let (Some(i), lines @ 1..) = (known.posting, known.lines) {
+                let p = &mut ledger.postings[i as usize];
+                p.amount += known.amount;
+                p.lines += lines;
+                ledger.object_lines[p.object as usize].lines += lines;
+            }
+        }
         ledger.recognised = Some(recognised);
         summarise(&ledger, self.period, table.has(DATE), &mut diagnostics);
         (ledger, diagnostics)
@@ -454,7 +480,7 @@ impl LedgerReader {
             ledger.unreadable.add(row, Amount::ZERO);
             return;
         }
-        let Some(net) = net_amount(row, self.signed, diags) else {
+        let Some(net) = net_amount(row, &self.columns, self.signed, diags) else {
             ledger.unreadable.add(row, Amount::ZERO);
             return;
         };
@@ -464,8 +490,8 @@ impl LedgerReader {
                 return;
             }
         }
-        let account_bytes = row.raw(COMPTE).unwrap_or_default();
-        if account_bytes.is_empty() || !account_bytes.iter().all(u8::is_ascii_digit) {
+        let account_bytes = row.cell_at(self.columns[COMPTE]);
+        if !is_digits(account_bytes) {
             let account_text = String::from_utf8_lossy(account_bytes);
             diags.push(
                 Diagnostic::new(
@@ -480,7 +506,7 @@ impl LedgerReader {
             ledger.unreadable.add(row, net);
             return;
         }
-        let date_bytes = row.raw(DATE).unwrap_or_default();
+        let date_bytes = row.cell_at(self.columns[DATE]);
         let date = if date_bytes.is_empty() { None } else { Date::parse_bytes(date_bytes) };
         if !date_bytes.is_empty() && date.is_none() {
             let date_text = String::from_utf8_lossy(date_bytes);
@@ -499,12 +525,12 @@ impl LedgerReader {
             ledger.unreadable.add(row, net);
             return;
         }
-        let object_bytes = row.raw(OBJET).unwrap_or_default();
-        let certification_bytes = row.raw(CERTIFICATION).unwrap_or_default();
-        let financer_bytes = row.raw(FINANCEUR).unwrap_or_default();
+        let object_bytes = row.cell_at(self.columns[OBJET]);
+        let certification_bytes = row.cell_at(self.columns[CERTIFICATION]);
+        let financer_bytes = row.cell_at(self.columns[FINANCEUR]);
         let cells = [account_bytes, object_bytes, certification_bytes, financer_bytes];
-        let known = self.known.get(&cells).copied();
-        let account = match known {
+        let known = self.known.get_mut(&cells);
+        let account = match &known {
             Some(k) => k.account,
             None => {
                 let account = ledger.accounts.id(account_bytes);
@@ -517,7 +543,7 @@ impl LedgerReader {
         let Some(nature) = self.account_nature[account as usize] else {
             ledger.out_of_scope.add(row, net);
             if known.is_none() {
-                self.known.insert(&cells, Known { account, posting: None });
+                self.known.insert(&cells, Known::new(account, None));
             }
             return;
         };
@@ -526,7 +552,7 @@ impl LedgerReader {
                 Some(d) if !self.period.contains(d) => {
                     ledger.outside_period.add(row, net);
                     if known.is_none() {
-                        self.known.insert(&cells, Known { account, posting: None });
+                        self.known.insert(&cells, Known::new(account, None));
                     }
                     return;
                 }
@@ -538,13 +564,13 @@ impl LedgerReader {
             Nature::Charge => net,
             Nature::Product => -net,
         };
-        if let Some(Known { posting: Some(i), .. }) = known {
-            let p = &mut ledger.postings[i as usize];
-            ledger.object_lines[p.object as usize].lines += 1;
-            ledger.lines_used += 1;
-            p.amount += amount;
-            p.lines += 1;
-            return;
+        if let Some(k) = known {
+            if k.posting.is_some() {
+                ledger.lines_used += 1;
+                k.amount += amount;
+                k.lines += 1;
+                return;
+            }
         }
         // First used line of these cells: intern them, make their posting.
         let object = ledger.objects.id(object_bytes);
@@ -576,29 +602,21 @@ impl LedgerReader {
             self.financer_known.push(known);
         }
         ledger.lines_used += 1;
-        ledger.postings.push(Posting {
-            object,
-            account,
-            certification,
-            financer,
-            nature,
-            amount,
-            lines: 1,
-            first_line: row.line(),
-        });
+        ledger.postings.push(Posting { object, account, certification, financer, nature, amount, lines: 1, first_line: row.line() });
         let posting = Some((ledger.postings.len() - 1) as u32);
         match self.known.get_mut(&cells) {
             Some(k) => k.posting = posting,
-            None => self.known.insert(&cells, Known { account, posting }),
+            None => self.known.insert(&cells, Known::new(account, posting)),
         }
     }
 }
 
 /// Debit − credit of a line, or `None` (with its diagnostic) when it cannot be read.
-fn net_amount(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Option<Amount> {
+#[inline(always)]
+fn net_amount(row: &Row<'_>, columns: &[usize; 9], signed: bool, diags: &mut Vec<Diagnostic>) -> Option<Amount> {
     if !signed {
         // Nearly every line: one of debit and credit, positive, the other empty.
-        let (debit, credit) = (row.raw(DEBIT).unwrap_or_default(), row.raw(CREDIT).unwrap_or_default());
+        let (debit, credit) = (row.cell_at(columns[DEBIT]), row.cell_at(columns[CREDIT]));
         let one = match (debit.is_empty(), credit.is_empty()) {
             (false, true) => Amount::parse_bytes(debit).ok().filter(|d| d.cents() >= 0),
             (true, false) => Amount::parse_bytes(credit).ok().filter(|c| c.cents() >= 0).map(|c| -c),
@@ -608,6 +626,12 @@ fn net_amount(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Optio
             return one;
         }
     }
+    net_amount_slow(row, signed, diags)
+}
+
+/// [`net_amount`] for any line but a positive debit or credit beside an empty cell.
+#[inline(never)]
+fn net_amount_slow(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Option<Amount> {
     let read = |role: usize, column: &str, diags: &mut Vec<Diagnostic>| -> Option<Option<Amount>> {
         let bytes = row.raw(role).unwrap_or_default();
         if bytes.is_empty() {
@@ -698,6 +722,30 @@ fn net_amount(row: &Row<'_>, signed: bool, diags: &mut Vec<Diagnostic>) -> Optio
     }
 }
 
+/// Whether a cell is digits only, and not empty (an account number); up to 16 bytes a word or
+/// two at a time.
+#[inline(always)]
+fn is_digits(bytes: &[u8]) -> bool {
+    const ZEROS: u64 = u64::from_le_bytes([b'0'; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const BELOW_TEN: u64 = u64::from_le_bytes([0x76; 8]);
+    // Every byte of a word minus '0's below 10: a byte below 0x80 plus 0x76 reaches 0x80 exactly
+    // when it is 10 or more, with no carry out.
+    let digits = |word: u64| {
+        let x = word ^ ZEROS;
+        (x | (x & !HIGH).wrapping_add(BELOW_TEN)) & HIGH == 0
+    };
+    let word = |at: usize| bytes.get(at..).and_then(<[u8]>::first_chunk::<8>).map_or(0, |w| u64::from_le_bytes(*w));
+    let half = |at: usize| bytes.get(at..).and_then(<[u8]>::first_chunk::<4>).map_or(0, |w| u64::from(u32::from_le_bytes(*w)));
+    let n = bytes.len();
+    match n {
+        // The first bytes and the last ones, overlapping.
+        8..=16 => digits(word(0)) && digits(word(n - 8)),
+        4..=7 => digits(half(0) | (half(n - 4) << 32)),
+        _ => n > 0 && bytes.iter().all(u8::is_ascii_digit),
+    }
+}
+
 /// The once-per-file findings: lines out of scope, out of the period, undated.
 fn summarise(ledger: &Ledger, period: Period, has_date_column: bool, diagnostics: &mut Vec<Diagnostic>) {
     let c = ledger.out_of_scope;
@@ -761,4 +809,28 @@ fn summarise(ledger: &Ledger, period: Period, has_date_column: bool, diagnostics
 
 fn s(n: u64) -> &'static str {
     if n > 1 { "s" } else { "" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_digits_are_told_as_byte_by_byte() {
+        let mut cells: Vec<Vec<u8>> = vec![b"".to_vec(), b"6".to_vec(), b"641100".to_vec(), b"0123456789012345".to_vec()];
+        for n in 1..=20 {
+            for at in 0..n {
+                for b in [b'/', b':', b'a', b' ', 0xC3, 0x00, b'9' + 0x80] {
+                    let mut cell = vec![b'7'; n];
+                    cell[at] = b;
+                    cells.push(cell);
+                }
+            }
+            cells.push(vec![b'0'; n]);
+        }
+        for cell in &cells {
+            let expected = !cell.is_empty() && cell.iter().all(u8::is_ascii_digit);
+            assert_eq!(is_digits(cell), expected, "{cell:?}");
+        }
+    }
 }

@@ -3,8 +3,9 @@
 //! lines of real exports.
 //!
 //! A line without `"` and without `\r` other than the one before its `\n` — nearly every line
-//! of a ledger — is one record whose cells lie between separators: they are found eight bytes
-//! at a time (SWAR) in the line itself, without copying. Any other line (quotes, a lone `\r`
+//! of a ledger — is one record whose cells lie between separators: separators and the line end
+//! are found in one pass, eight bytes at a time (SWAR), in the line itself, without copying;
+//! only where each cell ends is written down. Any other line (quotes, a lone `\r`
 //! that `csv_core` takes for a line end) goes to `csv_core` from where it starts, for exactly
 //! its record, which may run over several lines; `csv_core` keeps its state between calls, so a
 //! quoted record may also straddle two chunks of a file read piece by piece. Line numbers are
@@ -16,10 +17,14 @@
 
 use csv_core::ReadRecordResult;
 
-/// One record: its cells, as `(start, end)` byte ranges in `text`, and its 1-based line.
+/// One record: its cells, as byte ranges in `text`, and its 1-based line.
 pub struct Record<'r> {
     pub text: &'r [u8],
-    pub cells: &'r [(usize, usize)],
+    /// Where each cell ends, after a first bound before the first cell: cell `i` is
+    /// `bounds[i] + step .. bounds[i + 1]` (`step` 1 between separators, 0 for the cells of
+    /// `csv_core`, which lie end to end; the first bound is the start minus `step`, wrapping).
+    bounds: &'r [usize],
+    step: usize,
     pub line: u32,
     /// Whether some cell holds a line end (only a quoted cell can).
     pub multiline: bool,
@@ -27,21 +32,26 @@ pub struct Record<'r> {
 
 impl<'r> Record<'r> {
     pub fn len(&self) -> usize {
-        self.cells.len()
+        self.bounds.len() - 1
     }
 
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
+        self.len() == 0
     }
 
     #[inline(always)]
     pub fn cell(&self, i: usize) -> Option<&'r [u8]> {
-        self.cells.get(i).map(|&(s, e)| &self.text[s..e])
+        // Any index is asked safely: past `usize::MAX - 2` the range wraps, starts after its end
+        // and is no cell.
+        match self.bounds.get(i..i.wrapping_add(2)) {
+            Some(&[before, end]) => self.text.get(before.wrapping_add(self.step)..end),
+            _ => None,
+        }
     }
 
     /// The cells one after the other (the `csv` crate's `ByteRecord::as_slice`).
     pub fn concatenated(&self) -> Vec<u8> {
-        self.cells.iter().flat_map(|&(s, e)| self.text[s..e].iter().copied()).collect()
+        (0..self.len()).flat_map(|i| self.cell(i).unwrap_or_default().iter().copied()).collect()
     }
 }
 
@@ -72,7 +82,8 @@ pub struct Splitter {
     ends_len: usize,
     /// A quoted record whose end has not been seen yet, and its line.
     pending: Option<u32>,
-    cells: Vec<(usize, usize)>,
+    /// The bounds of the current record's cells (see [`Record`]).
+    bounds: Vec<usize>,
     /// Line ends seen before the current position.
     newlines: u32,
     /// The header has been read (by `csv_core`, which drops a byte-order mark there).
@@ -100,7 +111,7 @@ impl Splitter {
             out_len: 0,
             ends_len: 0,
             pending: None,
-            cells: Vec::with_capacity(32),
+            bounds: vec![0; 64],
             newlines: 0,
             started: false,
             work: Work::default(),
@@ -144,25 +155,24 @@ impl Splitter {
     /// The fast path from `pos`: each line scanned for the separator and `\n`; a line with a
     /// `"` or a lone `\r` is handed to `csv_core`.
     fn plain(&mut self, text: &[u8], mut pos: usize, eof: bool, f: &mut impl FnMut(Record<'_>)) {
-        // Slots for the cells, out of `self` while the loop runs: a line of n bytes has at most
-        // n + 1 cells, and the slots are only ever made more numerous.
-        let mut cells = std::mem::take(&mut self.cells);
+        // The bounds, out of `self` while the loop runs (`scan` makes them as many as needed).
+        let mut bounds = std::mem::take(&mut self.bounds);
         // The next `"` or `\r`: the lines that end before it are plain.
         let mut special = pos;
         while pos < text.len() {
             if special <= pos && special < text.len() {
                 special = memchr::memchr2(b'"', b'\r', &text[pos..]).map_or(text.len(), |i| pos + i);
             }
-            let (newline, last, n) = scan(self.separator, &mut cells, text, pos);
+            let (newline, n) = scan(self.separator, &mut bounds, text, pos);
             let mut end = newline;
             if special < newline {
                 if special + 1 == newline && text[special] == b'\r' {
                     end = special; // CRLF
                     special = newline;
                 } else {
-                    self.cells = cells;
+                    self.bounds = bounds;
                     pos = self.quoted(text, pos, eof, f);
-                    cells = std::mem::take(&mut self.cells);
+                    bounds = std::mem::take(&mut self.bounds);
                     if self.pending.is_some() {
                         break;
                     }
@@ -171,16 +181,16 @@ impl Splitter {
                 }
             }
             if end > pos {
-                cells[n] = (last, end);
+                bounds[n + 1] = end;
                 self.work.plain += 1;
-                f(Record { text, cells: &cells[..=n], line: self.newlines + 1, multiline: false });
+                f(Record { text, bounds: &bounds[..n + 2], step: 1, line: self.newlines + 1, multiline: false });
             }
             if newline < text.len() {
                 self.newlines += 1;
             }
             pos = newline + 1;
         }
-        self.cells = cells;
+        self.bounds = bounds;
     }
 
     /// Starts a record at `pos` with `csv_core`; returns the position after it.
@@ -211,15 +221,12 @@ impl Splitter {
                 ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
                 ReadRecordResult::Record => {
                     let line = self.pending.take().unwrap_or(self.newlines + 1);
-                    self.cells.clear();
-                    let mut start = 0;
-                    for &end in &self.ends[..self.ends_len] {
-                        self.cells.push((start, end));
-                        start = end;
-                    }
+                    self.bounds.clear();
+                    self.bounds.push(0);
+                    self.bounds.extend_from_slice(&self.ends[..self.ends_len]);
                     let text = &self.out[..self.out_len];
                     self.work.quoted += 1;
-                    f(Record { text, cells: &self.cells, line, multiline: memchr::memchr(b'\n', text).is_some() });
+                    f(Record { text, bounds: &self.bounds, step: 0, line, multiline: memchr::memchr(b'\n', text).is_some() });
                     return pos;
                 }
                 ReadRecordResult::End => {
@@ -231,38 +238,109 @@ impl Splitter {
     }
 }
 
-/// Writes the cells of the line at `pos` that end at a separator into the first slots of
-/// `cells` (made as many as the line may need); returns where the line ends (its `\n`, or the
-/// end of `text`), where its last cell starts, and how many cells were written.
+/// Writes the separators of the word at `at` (the high bits of `hits`) after the `n` first.
 #[inline(always)]
-fn scan(separator: u8, cells: &mut Vec<(usize, usize)>, text: &[u8], pos: usize) -> (usize, usize, usize) {
-    let newline = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |i| pos + i);
-    let line = &text[pos..newline];
-    if cells.len() <= line.len() {
-        cells.resize(line.len() + 1, (0, 0));
+fn push(slots: &mut [usize], n: &mut usize, mut hits: u64, at: usize) {
+    while hits != 0 {
+        *n += 1;
+        slots[*n] = at + (hits.trailing_zeros() / 8) as usize;
+        hits &= hits - 1;
     }
+}
+
+/// Writes where the cells of the line at `pos` end at a separator into `bounds[1..=n]`, after
+/// the bound before its first cell in `bounds[0]` (the slots made as many as the line needs);
+/// returns where the line ends (its `\n`, or the end of `text`) and `n`. The separator and the
+/// line end are looked for in the same words: one pass over the line.
+#[inline(always)]
+fn scan(separator: u8, bounds: &mut Vec<usize>, text: &[u8], pos: usize) -> (usize, usize) {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const NEWLINES: u64 = u64::from_le_bytes([b'\n'; 8]);
     let separators = u64::from_le_bytes([separator; 8]);
+    if bounds.len() < 64 {
+        bounds.resize(64, 0);
+    }
+    bounds[0] = pos.wrapping_sub(1);
     let mut n = 0;
-    let mut cell = pos;
-    let mut words = line.chunks_exact(8);
     let mut at = pos;
-    for word in &mut words {
-        let mut hits = equal_bytes(u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or_default()), separators);
-        while hits != 0 {
-            let i = at + (hits.trailing_zeros() / 8) as usize;
-            cells[n] = (cell, i);
-            n += 1;
-            cell = i + 1;
-            hits &= hits - 1;
+    loop {
+        // Words read before the slots may run out (eight separators a word at most): no check
+        // of the room left in the loop.
+        let stop = text.len().min(at + 8 * ((bounds.len() - n - 2) / 8));
+        let slots = bounds.as_mut_slice();
+        // The lowest bit of `newlines(x)` is exactly that of the first `\n` of the word `x`
+        // (bits above it may be wrong), and it is 0 only when the word has none.
+        let newlines = |word: u64| {
+            let x = word ^ NEWLINES;
+            x.wrapping_sub(ONES) & !x & HIGH
+        };
+        // Sixteen bytes at a time while they hold no line end: one test for both words.
+        while let Some((first, rest)) = text.get(at..stop).and_then(<[u8]>::split_first_chunk::<8>) {
+            let Some(second) = rest.first_chunk::<8>() else { break };
+            let (first, second) = (u64::from_le_bytes(*first), u64::from_le_bytes(*second));
+            if newlines(first) | newlines(second) != 0 {
+                break;
+            }
+            push(slots, &mut n, equal_bytes(first, separators), at);
+            push(slots, &mut n, equal_bytes(second, separators), at + 8);
+            at += 16;
         }
-        at += 8;
+        while let Some(&word) = text.get(at..stop).and_then(<[u8]>::first_chunk::<8>) {
+            let word = u64::from_le_bytes(word);
+            let newlines = newlines(word);
+            let mut hits = equal_bytes(word, separators);
+            if newlines != 0 {
+                // The separators before the first line end (the bits below its own).
+                hits &= newlines ^ (newlines - 1);
+            }
+            push(slots, &mut n, hits, at);
+            if newlines != 0 {
+                return (at + (newlines.trailing_zeros() / 8) as usize, n);
+            }
+            at += 8;
+        }
+        if at + 8 > text.len() {
+            break;
+        }
+        bounds.resize(2 * bounds.len(), 0);
     }
-    for (k, &b) in words.remainder().iter().enumerate() {
+    // The last bytes of the text, fewer than eight.
+    for (k, &b) in text[at..].iter().enumerate() {
+        if b == b'\n' {
+            return (at + k, n);
+        }
         if b == separator {
-            cells[n] = (cell, at + k);
             n += 1;
-            cell = at + k + 1;
+            if bounds.len() <= n + 1 {
+                bounds.resize(n + 2, 0);
+            }
+            bounds[n] = at + k;
         }
     }
-    (newline, cell, n)
+    if bounds.len() <= n + 1 {
+        bounds.resize(n + 2, 0);
+    }
+    (text.len(), n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_cell_index_is_asked_safely() {
+        let text = b"a;b\n1;2\n";
+        let mut splitter = Splitter::new(b';');
+        let (_, used) = splitter.header(text, true);
+        let mut records = 0;
+        splitter.split(&text[used..], true, |r| {
+            assert_eq!((r.len(), r.cell(0), r.cell(1)), (2, Some(&b"1"[..]), Some(&b"2"[..])));
+            for i in [2, usize::MAX / 2, usize::MAX - 2, usize::MAX - 1, usize::MAX] {
+                assert_eq!(r.cell(i), None, "{i}");
+            }
+            records += 1;
+        });
+        assert_eq!(records, 1);
+    }
 }

@@ -50,6 +50,9 @@ pub struct Table<'a> {
     read: u64,
 }
 
+/// The column index of a role the file does not have: no record has a cell there.
+pub const ABSENT: usize = usize::MAX / 2;
+
 /// A record of the table with its 1-based line number.
 pub struct Row<'t> {
     record: Record<'t>,
@@ -72,6 +75,13 @@ impl<'t> Row<'t> {
     pub fn raw(&self, role: usize) -> Option<&'t [u8]> {
         let i = self.positions.get(role).copied().flatten()?;
         self.record.cell(i).map(trim)
+    }
+
+    /// The trimmed bytes of the cell at a column index ([`Table::column`]); empty when the
+    /// record has no such cell.
+    #[inline(always)]
+    pub fn cell_at(&self, index: usize) -> &'t [u8] {
+        self.record.cell(index).map_or(&[], trim)
     }
 
     /// Number of cells of the record.
@@ -236,19 +246,19 @@ impl<'a> Table<'a> {
                 found.first().copied()
             })
             .collect();
-        let required_width = defs
-            .iter()
-            .zip(&positions)
-            .filter(|(d, _)| d.required)
-            .filter_map(|(_, p)| p.map(|i| i + 1))
-            .max()
-            .unwrap_or(1);
+        let required_width =
+            defs.iter().zip(&positions).filter(|(d, _)| d.required).filter_map(|(_, p)| p.map(|i| i + 1)).max().unwrap_or(1);
         Table { file, recognised, text, body, splitter, pending, positions, header, header_line, required_width, read: 0 }
     }
 
     /// Whether the file has a column for a role.
     pub fn has(&self, role: usize) -> bool {
         self.positions.get(role).copied().flatten().is_some()
+    }
+
+    /// The column index of a role, for [`Row::cell_at`]; [`ABSENT`] when the file has none.
+    pub fn column(&self, role: usize) -> usize {
+        self.positions.get(role).copied().flatten().unwrap_or(ABSENT)
     }
 
     /// Calls `f` on every data row. Rows with more cells than the header (unless the extra cells
@@ -304,12 +314,7 @@ impl Table<'static> {
         let first = text.iter().position(|b| !b.is_ascii_whitespace())?;
         let complete = if at_end { text.len() } else { first + memchr::memchr(b'\n', &text[first..])? + 1 };
         simdutf8::basic::from_utf8(&text[..complete]).ok()?;
-        let recognised = Recognised {
-            format: "CSV".into(),
-            encoding: "UTF-8",
-            separator: source::detect_separator(text),
-            sheet: None,
-        };
+        let recognised = Recognised { format: "CSV".into(), encoding: "UTF-8", separator: source::detect_separator(text), sheet: None };
         let mut splitter = Splitter::new(recognised.separator);
         let (header_record, used) = splitter.header(&text[..complete], at_end);
         let (header_cells, header_line) = header_record?;
@@ -357,7 +362,13 @@ impl Table<'static> {
     }
 
     /// The rows of whole lines of UTF-8 text (`false`, and nothing read, when it is not UTF-8).
-    fn rows_of(&mut self, text: &[u8], eof: bool, diagnostics: &mut Vec<Diagnostic>, f: &mut impl FnMut(Row<'_>, &mut Vec<Diagnostic>)) -> bool {
+    fn rows_of(
+        &mut self,
+        text: &[u8],
+        eof: bool,
+        diagnostics: &mut Vec<Diagnostic>,
+        f: &mut impl FnMut(Row<'_>, &mut Vec<Diagnostic>),
+    ) -> bool {
         if simdutf8::basic::from_utf8(text).is_err() {
             return false;
         }
@@ -373,11 +384,7 @@ pub fn too_large(len: u64, file: InputFile) -> Diagnostic {
     Diagnostic::new(
         Code::F001,
         file,
-        format!(
-            "fichier de {} Mo : au-delà de la limite de {} Mo, il n'est pas lu",
-            len / (1024 * 1024),
-            MAX_INPUT_BYTES / (1024 * 1024)
-        ),
+        format!("fichier de {} Mo : au-delà de la limite de {} Mo, il n'est pas lu", len / (1024 * 1024), MAX_INPUT_BYTES / (1024 * 1024)),
     )
     .hint("Découpez l'export (par semestre, par site) ou filtrez les comptes hors périmètre avant l'export.")
 }
@@ -426,10 +433,12 @@ impl Shape {
 
     /// Whether a record is a row to read: blank lines are skipped in silence, rows of the wrong
     /// width and cells over several lines with their `F004`.
-    #[inline]
+    #[inline(always)]
     fn accepts(&self, record: &Record<'_>, diagnostics: &mut Vec<Diagnostic>) -> bool {
         let blank = |i: usize| record.cell(i).is_none_or(|c| c.trim_ascii().is_empty());
-        if (0..record.len()).all(blank) {
+        // Nearly every row: its first cell starts with a byte that is not white space.
+        let starts_filled = record.cell(0).and_then(<[u8]>::first).is_some_and(|&b| b > b' ');
+        if !starts_filled && (0..record.len()).all(blank) {
             return false; // blank line, or only separators as spreadsheets leave them
         }
         if record.len() < self.needed || !(self.width..record.len()).all(blank) {
@@ -520,10 +529,8 @@ mod tests {
 
     #[test]
     fn a_missing_column_lists_what_was_found() {
-        const DEFS: &[ColumnDef] = &[
-            ColumnDef { name: "objet", aliases: &[], required: true },
-            ColumnDef { name: "code", aliases: &[], required: true },
-        ];
+        const DEFS: &[ColumnDef] =
+            &[ColumnDef { name: "objet", aliases: &[], required: true }, ColumnDef { name: "code", aliases: &[], required: true }];
         let err = Table::open(b"objet;libelle\nX;Y\n", InputFile::Correspondance, DEFS).err().unwrap();
         assert_eq!(err.code, Code::F002);
         assert!(err.message.contains("code"), "{}", err.message);
