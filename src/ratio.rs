@@ -8,6 +8,8 @@
 
 use rust_decimal::Decimal;
 
+use crate::money::{self, Amount};
+
 /// Decimals of a margin, a share or an ETP (spec §9: « quatre décimales »).
 pub const RATIO_DECIMALS: u32 = 4;
 /// Decimals of an amount per unit (euros per apprentice, per apprentice-hour).
@@ -40,6 +42,29 @@ pub fn french(value: Decimal) -> String {
     value.to_string().replace('.', ",")
 }
 
+/// French notation of an exact decimal for people: `12 345,675` (narrow no-break space between
+/// thousands, like `money::french`).
+pub fn french_decimal(value: Decimal) -> String {
+    let text = value.abs().to_string();
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let grouped = int.parse::<i64>().ok().and_then(|i| i.checked_mul(100)).map_or_else(|| int.to_owned(), |c| {
+        let f = money::french(Amount::from_cents(c));
+        f.strip_suffix(",00").unwrap_or(&f).to_owned()
+    });
+    let sign = if value.is_sign_negative() && !value.is_zero() { "-" } else { "" };
+    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped},{frac}") }
+}
+
+/// An exact decimal with its trailing zeros dropped but at least two decimals (`8050.00`,
+/// `8050.005`): how medians and deviations are shown.
+pub fn tidy(value: Decimal) -> Decimal {
+    let mut v = value.normalize();
+    if v.scale() < 2 {
+        v.rescale(2);
+    }
+    v
+}
+
 /// Serialises a decimal as a JSON string keeping its scale (`"0.5000"`), like amounts (spec §9).
 pub fn serialize<S: serde::Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_str(value)
@@ -56,6 +81,15 @@ pub fn serialize_option<S: serde::Serializer>(value: &Option<Decimal>, serialize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_in_french() {
+        use std::str::FromStr;
+        assert_eq!(french_decimal(Decimal::from_str("12345.675").unwrap()), "12\u{202f}345,675");
+        assert_eq!(french_decimal(Decimal::from_str("-0.50").unwrap()), "-0,50");
+        assert_eq!(tidy(Decimal::from_str("8050.000").unwrap()).to_string(), "8050.00");
+        assert_eq!(tidy(Decimal::from_str("8050.0050").unwrap()).to_string(), "8050.005");
+    }
 
     fn q(n: i128, d: i128, decimals: u32) -> String {
         quotient(n, d, decimals).map(|v| v.to_string()).unwrap_or_else(|| "-".into())

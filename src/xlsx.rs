@@ -2,7 +2,7 @@
 //! headers, labels and total rows, frozen panes, French number formats, in an uncompressed ZIP.
 //! Every workbook of the tool (results, pre-project, review) goes through [`workbook`].
 //!
-//! Why not a workbook crate: their number cells are `f64` (floats are banned from this crate by
+//! Why not a workbook crate: their number cells are binary floating point (banned from this crate by
 //! clippy.toml and the tidy test) and they stamp the wall clock into the document properties
 //! (the core never reads the clock). An XLSX number is decimal text in XML (`<v>1234.56</v>`):
 //! writing the amount's own text is exact. Text cells are inline strings, which a spreadsheet

@@ -596,7 +596,7 @@ impl PreProject {
         headings(w, "Total", "", &t.rubriques);
         let _ = writeln!(w, "\nCoûts unitaires et produits par financeur (€)\n");
         let _ = writeln!(w, "{:<14} {:<10} {:>14} {:>14}  {:<30} produits par financeur", "certification", "site", "par apprenti", "par h. appr.", "intitulé");
-        let unit = |d: Option<Decimal>| d.map_or_else(|| "—".to_owned(), crate::revue::french_decimal);
+        let unit = |d: Option<Decimal>| d.map_or_else(|| "—".to_owned(), ratio::french_decimal);
         for d in &self.complements {
             let financers: Vec<String> = d.produits_par_financeur.iter().map(|(f, a)| format!("{f} {}", french(*a))).collect();
             let _ = writeln!(

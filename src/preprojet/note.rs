@@ -9,24 +9,19 @@ use std::fmt::Write as _;
 
 use crate::Computation;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::money::{Amount, french, weight_sum_text};
+use rust_decimal::Decimal;
+
+use crate::money::{Amount, french};
+use crate::ratio;
 use crate::rulebook::{DriverKind, Family, Side, rulebook};
 
 use super::PreProject;
 
-/// A weight as people read it in the note: `10 000,00` (narrow no-break space between
-/// thousands, like the amounts).
+/// A weight as people read it in the note: `10 000,00` (at least two decimals, thousands
+/// separated like the amounts).
 fn weight(micros: u128) -> String {
-    let text = weight_sum_text(micros);
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let mut grouped = String::new();
-    for (i, digit) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('\u{202f}');
-        }
-        grouped.push(digit);
-    }
-    if frac.is_empty() { grouped } else { format!("{grouped},{frac}") }
+    let exact = i128::try_from(micros).map_or(Decimal::MAX, |m| Decimal::from_i128_with_scale(m, 6));
+    ratio::french_decimal(ratio::tidy(exact))
 }
 
 fn site(site: Option<&str>) -> String {

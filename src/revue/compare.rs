@@ -13,7 +13,8 @@ use serde::Serialize;
 
 use super::read::PreProjectRow;
 use super::stats::{self, bounds, median, median_absolute_deviation, robust_z};
-use super::{Region, Rule, french_decimal, serialize_decimals, tidy};
+use super::{Region, Rule, serialize_decimals};
+use crate::ratio::{french_decimal, tidy};
 use crate::diagnostic::{Code, Diagnostic, InputFile};
 use crate::money::{Amount, weight_sum_text};
 use crate::ratio::{self, MONEY_DECIMALS, RATIO_DECIMALS};

@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, InputFile};
-use crate::money::{Amount, Weight, french};
+use crate::money::Weight;
 use crate::names::normalise;
 use crate::ratio;
 use crate::report::{DiagnosticRow, diagnostic_rows};
@@ -357,29 +357,6 @@ fn duplicate(diagnostics: &mut Vec<Diagnostic>, file: InputFile, what: &str) {
     );
 }
 
-/// French notation of an exact decimal for people: `12 345,675` (narrow no-break space between
-/// thousands, like `money::french`).
-pub fn french_decimal(value: Decimal) -> String {
-    let text = value.abs().to_string();
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let grouped = int.parse::<i64>().ok().and_then(|i| i.checked_mul(100)).map_or_else(|| int.to_owned(), |c| {
-        let f = french(Amount::from_cents(c));
-        f.strip_suffix(",00").unwrap_or(&f).to_owned()
-    });
-    let sign = if value.is_sign_negative() && !value.is_zero() { "-" } else { "" };
-    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped},{frac}") }
-}
-
-/// An exact decimal with its trailing zeros dropped but at least two decimals (`8050.00`,
-/// `8050.005`): how medians and deviations are shown.
-pub fn tidy(value: Decimal) -> Decimal {
-    let mut v = value.normalize();
-    if v.scale() < 2 {
-        v.rescale(2);
-    }
-    v
-}
-
 /// Serialises a map of decimals as strings (`{"pedagogie": "0.6500"}`), like amounts.
 pub fn serialize_decimals<S: serde::Serializer>(map: &BTreeMap<String, Decimal>, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_map(map.iter().map(|(k, v)| (k, v.to_string())))
@@ -396,14 +373,9 @@ pub fn serialize_date<S: serde::Serializer>(date: &Option<Date>, serializer: S) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
 
     #[test]
-    fn decimals_in_french() {
-        assert_eq!(french_decimal(Decimal::from_str("12345.675").unwrap()), "12\u{202f}345,675");
-        assert_eq!(french_decimal(Decimal::from_str("-0.50").unwrap()), "-0,50");
-        assert_eq!(tidy(Decimal::from_str("8050.000").unwrap()).to_string(), "8050.00");
-        assert_eq!(tidy(Decimal::from_str("8050.0050").unwrap()).to_string(), "8050.005");
+    fn a_file_name_without_its_folders_and_extension() {
         assert_eq!(file_region("dossier/Île-de-France.preprojet.xlsx"), "Île-de-France");
     }
 

@@ -7,7 +7,8 @@ use rust_decimal::Decimal;
 
 use super::compare::{Measure, Method};
 use super::network::NationalRow;
-use super::{Review, french_decimal};
+use super::Review;
+use crate::ratio::french_decimal;
 use crate::money::french;
 use crate::ratio;
 use crate::report::diagnostics_text;

@@ -3,7 +3,7 @@
 // de son attendu.json, calculés à la main dans son LISEZMOI.md), en retard puis à l'heure, ses
 // exports relus ; le calculateur d'ETP sur les exemples de l'annexe 3, le fichier du personnel
 // reconnu au dépôt du premier onglet ; le loyer interne sur les exemples de tests/it/loyer.rs ;
-// l'onglet ouvert au clavier — et aucune requête hors 127.0.0.1, aucune erreur.
+// le préprojet de l'exemple intégré ; l'onglet ouvert au clavier — et aucune requête hors 127.0.0.1, aucune erreur.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -91,6 +91,14 @@ async function attendreStatut(locator, motif) {
 async function tableau(page, selecteur) {
   return (await page.locator(`${selecteur} tbody tr`).evaluateAll((l) => l.map((x) => [...x.cells].map((c) => c.textContent))))
     .map((l) => l.map(net));
+}
+
+/** Charge l'exemple intégré d'un clic, attend ses résultats et ouvre l'onglet du préprojet. */
+async function exempleDansLePreprojet(page) {
+  await page.getByRole('button', { name: 'Charger l\'exemple « CMA de région Exemple »' }).click();
+  await attendreResultats(page);
+  await page.getByRole('tab', { name: 'Préprojet CFA, ETP et loyer' }).click();
+  return page.locator('[data-panneau="preprojet"]');
 }
 
 describe('l’onglet « Préprojet CFA, ETP et loyer »', { timeout: 180_000 }, () => {
@@ -414,12 +422,31 @@ describe('l’onglet « Préprojet CFA, ETP et loyer »', { timeout: 180_000 }, 
     await page.close();
   });
 
+  it('prépare le préprojet de l’exemple intégré : à l’heure, aux certifications codées et titrées', async () => {
+    // « Charger l'exemple » règle l'organisme, les intitulés (www/exemple/certifications.csv) et
+    // l'envoi au 30 juin 2025, dix jours avant la date limite du 10 juillet 2025 ; codes au format
+    // de France compétences (aucun P004) ; une seule marge au-delà de 20 % (P002,
+    // www/exemple/LISEZMOI.md).
+    const page = await session.page();
+    const panneau = await exempleDansLePreprojet(page);
+    assert.equal(await panneau.getByLabel('Nom de l\'organisme').inputValue(), 'CMA de région Exemple');
+    assert.equal(await panneau.getByLabel('Date d\'envoi du préprojet à CMA France').inputValue(), '2025-06-30');
+    await panneau.getByRole('button', { name: 'Calculer le préprojet' }).click();
+    assert.match(await attendreStatut(panneau.locator('[data-pp-statut]'), 'Préprojet prêt'),
+      /^Préprojet prêt : 10 lignes certification × site ; à l’heure, 10 jours d’avance ; \d+ contrôles? à lire\.$/);
+    assert.equal(net(await panneau.locator('[data-pp-date="limite"]').textContent()), '10/07/2025');
+    const cuisine = net(await panneau.locator('tr[data-pp-ligne="50022101|Nord"]').textContent());
+    assert.match(cuisine, /50022101.*CAP Cuisine/);
+    const codes = await panneau.locator('table.pp-diagnostics tbody tr').evaluateAll((l) => l.map((tr) => tr.querySelector('th').textContent.trim()));
+    assert.ok(!codes.includes('P004'), codes.join());
+    const p002 = net(await panneau.locator('table.pp-diagnostics tr', { hasText: 'P002' }).textContent());
+    assert.match(p002, /certification « RNCP90104 »/);
+    await page.close();
+  });
+
   it('se lit à 400 px avec l’exemple, ses cadres nommés et ses régions d’état présentes (RGAA)', async () => {
     const page = await session.page();
-    await page.getByRole('button', { name: 'Charger l\'exemple « CMA de région Exemple »' }).click();
-    await attendreResultats(page);
-    await page.getByRole('tab', { name: 'Préprojet CFA, ETP et loyer' }).click();
-    const panneau = page.locator('[data-panneau="preprojet"]');
+    const panneau = await exempleDansLePreprojet(page);
     // Vides, les régions d'état restent dans l'arbre d'accessibilité (sinon rien n'est annoncé).
     assert.deepEqual(await regionsEtatCachees(page, 'preprojet'), []);
     await panneau.getByRole('button', { name: 'Calculer le préprojet' }).click();
