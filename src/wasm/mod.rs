@@ -26,6 +26,8 @@ use crate::rulebook::{NationalCode, rulebook};
 use crate::views::{FlowRow, Indicators, axis_totals, flows, indicators};
 use crate::{Computation, Options, compute_read, export, xlsx};
 
+pub mod prechauffage;
+
 pub mod preprojet;
 
 pub mod revue;

@@ -337,6 +337,10 @@ describe('la page', { timeout: 180_000 }, () => {
     assert.ok(fichiers.every((f) => f === fichier), fichiers.join());
     // Les deux graphiques et leur tableau de remplacement.
     assert.equal(await page.locator('figure svg[role="img"]').count(), 2);
+    // Celui du flux (des milliers de lignes pour une région) n'est fait qu'à sa première ouverture.
+    assert.equal(await page.locator('[data-graphique-flux] details table').count(), 0);
+    await page.locator('[data-graphique-flux] details > summary').click();
+    await page.locator('[data-graphique-flux] details table tbody tr').first().waitFor();
     assert.ok(await page.locator('[data-graphique-flux] details table tbody tr').count() > 20);
     await page.screenshot({ path: path.join(SORTIES, 'resultats-exemple.png'), fullPage: true });
     assert.ok(statSync(path.join(SORTIES, 'resultats-exemple.png')).size > 50_000);

@@ -28,6 +28,9 @@ class Annulation extends Error {}
 /** Taille la plus grande d'un fichier : celle que le cœur accepte (2 Gio, MAX_INPUT_BYTES). Une
  * page qui intègre l'élément peut la baisser avec l'attribut « limite-octets ». */
 const LIMITE_OCTETS = 2 * 1024 ** 3;
+// Lecture des fichiers du calcul : morceaux de 8 Mio, au plus 3 en avance sur le module.
+const MORCEAU = 8 * 1024 * 1024;
+const AVANCE = 3;
 
 function nomRole(id) {
   return ROLES.find((r) => r.id === id)?.nom ?? id;
@@ -60,7 +63,9 @@ class Application {
     // Le travailleur et son module WebAssembly (2 Mo) se chargent dès que la page est au repos,
     // pas au premier dépôt : ce temps ne s'ajoute plus à celui du calcul, et tout ce que la page
     // télécharge l'est à son ouverture.
-    const prechauffer = () => this.lancerTravailleur();
+    // Marques « User Timing » (performance.mark) : module prêt, dépôt, calcul, résultats
+    // reçus et affichés ; bench/navigateur.mjs en tire le partage du temps.
+    const prechauffer = () => this.demander('version').then(() => performance.mark('cma:module-pret'), () => {});
     if (window.requestIdleCallback) window.requestIdleCallback(prechauffer, { timeout: 2000 });
     else setTimeout(prechauffer, 200);
   }
@@ -93,13 +98,35 @@ class Application {
     return t;
   }
 
-  demander(type, donnees = {}, progres = null) {
+  /** Envoie une demande au travailleur ; `envoye(t, id)` est appelé une fois le message parti
+   *  (le calcul y branche la transmission de ses fichiers). */
+  demander(type, donnees = {}, progres = null, envoye = null) {
     const t = this.lancerTravailleur();
     const id = this.prochain++;
     return new Promise((resoudre, rejeter) => {
       this.demandes.set(id, { resoudre, rejeter, progres });
       t.postMessage({ id, type, ...donnees });
+      envoye?.(t, id);
     });
+  }
+
+  /** Lit les fichiers d'un calcul par morceaux de MORCEAU octets et les transfère au travailleur
+   *  (sans copie), dans l'ordre des rôles. La page lit ainsi le morceau suivant pendant que le
+   *  module lit le précédent (lu dans le travailleur, le disque attendait le calcul) ; au plus
+   *  AVANCE morceaux attendent le module, pour ne pas tenir tout le fichier en double. S'arrête si
+   *  le travailleur est arrêté (annulation) ou si le calcul a pris fin. */
+  async transmettre(t, id, fichiers, suivi) {
+    let envoyes = 0;
+    for (const [role, fichier] of Object.entries(fichiers)) {
+      for (let position = 0; position < fichier.size; position += MORCEAU) {
+        while (!suivi.fini && envoyes - suivi.lus >= AVANCE * MORCEAU) await new Promise((r) => { suivi.reveil = r; });
+        if (suivi.fini || this.travailleur !== t) return;
+        const octets = await fichier.slice(position, position + MORCEAU).arrayBuffer();
+        if (suivi.fini || this.travailleur !== t) return;
+        t.postMessage({ id, type: 'morceau', role, octets }, [octets]);
+        envoyes += octets.byteLength;
+      }
+    }
   }
 
   /** Arrête le travailleur (et le calcul en cours) ; le suivant repart de zéro. */
@@ -224,6 +251,7 @@ class Application {
   }
 
   async ajouter(liste) {
+    performance.mark('cma:depot');
     this.alerte('');
     const refus = [];
     const acceptes = [];
@@ -249,6 +277,7 @@ class Application {
     const reconnus = this.fichiers.filter((f) => f.role).map((f) => `${nomRole(f.role)} : « ${f.fichier.name} »`);
     const n = acceptes.length;
     this.statut(`${n} fichier${n > 1 ? 's' : ''} ajouté${n > 1 ? 's' : ''}. ${reconnus.join(' ; ')}.`);
+    performance.mark('cma:reconnus');
   }
 
   afficherFichiers() {
@@ -372,22 +401,37 @@ class Application {
     // « Calculer » désactivé : son focus passe à « Annuler le calcul ».
     garderFocus(this.racine, avant, this.$('[data-action="annuler"]'), this.$('[data-statut]'));
     this.statut('Lecture des fichiers…');
+    performance.mark('cma:calcul');
     const debut = performance.now();
     let etape = 'lecture';
     try {
-      const resultat = await this.demander('calculer', { fichiers, parametres }, (p) => {
+      const roles = Object.entries(fichiers).map(([role, f]) => ({ role, taille: f.size }));
+      const suivi = { lus: 0, fini: false, reveil: null };
+      const calcul = this.demander('calculer', { roles, parametres }, (p) => {
+        suivi.lus = p.lus;
+        suivi.reveil?.();
         if (p.etape !== etape) {
           etape = p.etape;
           this.statut('Calcul de la répartition…');
         }
         this.progression(p);
+      }, (t, id) => this.transmettre(t, id, fichiers, suivi).catch((e) => {
+        // Un fichier devenu illisible (retiré du disque) : le calcul est arrêté, la cause dite.
+        this.arreter();
+        this.alerte(`Lecture des fichiers impossible : ${e.message}`);
+      }));
+      const resultat = await calcul.finally(() => {
+        suivi.fini = true;
+        suivi.reveil?.();
       });
+      performance.mark('cma:resultat-recu');
       resultat.durees.total_ms = performance.now() - debut;
       resultat.parametres = parametres;
       resultat.noms = Object.fromEntries(Object.entries(fichiers).map(([r, f]) => [r, f.name]));
       this.resultat = resultat;
       await this.afficherResultats();
       const g = resultat.diagnostics.par_gravite;
+      performance.mark('cma:affiche');
       this.statut(`${resultat.calcule ? 'Résultats prêts' : 'Calcul impossible'} en ${duree(resultat.durees.total_ms)} : ${g.erreur} erreur${g.erreur > 1 ? 's' : ''}, ${g.avertissement} avertissement${g.avertissement > 1 ? 's' : ''}, ${g.info} info${g.info > 1 ? 's' : ''}.`);
     } catch (e) {
       if (e instanceof Annulation) {

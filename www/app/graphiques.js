@@ -18,10 +18,15 @@ export function tableau(legende, colonnes, lignes) {
 }
 
 /** Le tableau qui remplace un graphique, replié sous lui ; son résumé nomme le graphique (il y en
- *  a plusieurs par page) et son cadre défile seul s'il est large. */
+ *  a plusieurs par page) et son cadre défile seul s'il est large. `table` est le tableau, ou la
+ *  fonction qui le fabrique à la première ouverture (le flux d'une région compte des milliers de
+ *  lignes : les fabriquer toutes à chaque calcul retardait l'affichage des résultats). */
 export function remplacement(titre, table) {
-  return el('details', { class: 'remplacement' }, el('summary', { texte: `Données en tableau : ${titre}` }),
-    el('div', { class: 'defile' }, table));
+  const details = el('details', { class: 'remplacement' }, el('summary', { texte: `Données en tableau : ${titre}` }));
+  const remplir = () => details.append(el('div', { class: 'defile' }, typeof table === 'function' ? table() : table));
+  if (typeof table === 'function') details.addEventListener('toggle', remplir, { once: true });
+  else remplir();
+  return details;
 }
 
 /** Le cadre d'un dessin : à moins de sa largeur (écran étroit, zoom), le dessin garde sa taille —
@@ -147,6 +152,6 @@ export function graphiqueFlux(figure, pools, flux, libelles, id) {
   figure.append(
     el('figcaption', { id: `${id}-legende`, texte: titre }),
     cadre(dessin, `${id}-legende`),
-    remplacement(titre, tableau(titre, ['Pool', 'Activité', 'Certification', 'Montant'],
+    remplacement(titre, () => tableau(titre, ['Pool', 'Activité', 'Certification', 'Montant'],
       flux.map((f) => [nomPool(pools[f.pool]), `${f.code} ${libelles[f.code] ?? ''}`, f.certification ?? '', euros(f.montant)]))));
 }

@@ -1,16 +1,40 @@
-// Le Web Worker du calcul : il charge le module WebAssembly, reçoit les fichiers (objets File),
-// les lit par morceaux directement dans la mémoire du module (jamais en une chaîne JavaScript),
-// le module lisant les lignes du grand livre à mesure,
+// Le Web Worker du calcul : il charge le module WebAssembly (et le préchauffe), reçoit les
+// fichiers par morceaux que la page lit et lui transfère, les passe à la mémoire du module (jamais
+// en une chaîne JavaScript), le module lisant les lignes du grand livre à mesure,
 // annonce sa progression, calcule, puis répond aux questions de la page (diagnostics, détail
 // d'un chiffre, ligne d'un fichier, exports ; préprojet du calcul et ses exports, ETP d'un
 // fichier du personnel, loyer interne). La page l'arrête (terminate) pour annuler.
 // La revue de CMA France (onglet « Revue CMA France ») passe aussi par lui : chaque fichier de
 // région reconnu à son contenu, la revue faite sur tous, ses exports.
 
-import init, { Seance, Revue, etp, loyer, reconnaitre, modele, version, identifier_revue, parametres_revue, cles_regions } from '../pkg/cma_analytique.js';
+import init, {
+  Seance, Revue, etp, loyer, reconnaitre, modele, version, identifier_revue, parametres_revue, cles_regions, prechauffage,
+} from '../pkg/cma_analytique.js';
 
-const MORCEAU = 8 * 1024 * 1024;
-const pret = init({ module_or_path: new URL('../pkg/cma_analytique_bg.wasm', import.meta.url) });
+
+/** Le préchauffage : le navigateur ne compile une fonction WebAssembly optimisée qu'après l'avoir
+ *  fait tourner un moment en code de base ; une petite région (fabriquée par le module, rien
+ *  n'est téléchargé) est donc calculée une fois, par les mêmes appels qu'un vrai calcul, pendant
+ *  que la page attend les fichiers. Le premier vrai calcul y gagne environ 0,2 s par million de
+ *  lignes. Un échec n'empêche rien : le calcul se fera, seulement moins vite. */
+function prechauffer() {
+  const s = new Seance();
+  try {
+    s.parametrer({});
+    for (const role of ['grand-livre', 'correspondance', 'inducteurs']) {
+      const octets = prechauffage(role);
+      s.preparer(role, octets.length);
+      s.ajouter(role, octets);
+    }
+    s.calculer({});
+  } catch {
+    // rien : voir plus haut
+  } finally {
+    s.free();
+  }
+}
+
+const pret = init({ module_or_path: new URL('../pkg/cma_analytique_bg.wasm', import.meta.url) }).then(prechauffer);
 let seance = null;
 
 function exiger() {
@@ -18,23 +42,47 @@ function exiger() {
   return seance;
 }
 
-async function calculer(id, fichiers, parametres) {
+// Les morceaux des fichiers du calcul, lus par la page et transférés (sans copie) : la page lit
+// le morceau suivant pendant que le module lit celui-ci. Un morceau porte l'identifiant de son
+// calcul ; ceux d'un calcul abandonné (échoué) sont écartés.
+const morceaux = [];
+let attente = null;
+
+function recevoirMorceau(morceau) {
+  if (attente) {
+    const a = attente;
+    attente = null;
+    a(morceau);
+  } else {
+    morceaux.push(morceau);
+  }
+}
+
+async function prochainMorceau(id) {
+  for (;;) {
+    const m = morceaux.length ? morceaux.shift() : await new Promise((r) => { attente = r; });
+    if (m.id === id) return m;
+  }
+}
+
+async function calculer(id, roles, parametres) {
   seance?.free();
   seance = new Seance();
   // Les paramètres d'abord : le module lit les lignes du grand livre à mesure que ses morceaux
-  // arrivent, pendant que le morceau suivant est lu sur le disque.
+  // arrivent, pendant que la page lit le morceau suivant sur le disque.
   seance.parametrer(parametres);
-  const total = Object.values(fichiers).reduce((s, f) => s + f.size, 0);
+  const total = roles.reduce((s, r) => s + r.taille, 0);
   let lus = 0;
   const debut = performance.now();
-  for (const [role, fichier] of Object.entries(fichiers)) {
-    seance.preparer(role, fichier.size);
-    let suivant = fichier.slice(0, MORCEAU).arrayBuffer();
-    for (let position = 0; position < fichier.size; position += MORCEAU) {
-      const morceau = new Uint8Array(await suivant);
-      if (position + MORCEAU < fichier.size) suivant = fichier.slice(position + MORCEAU, position + 2 * MORCEAU).arrayBuffer();
-      seance.ajouter(role, morceau);
-      lus += morceau.length;
+  for (const { role, taille } of roles) {
+    seance.preparer(role, taille);
+    for (let recus = 0; recus < taille;) {
+      const morceau = await prochainMorceau(id);
+      if (morceau.role !== role) throw new Error(`morceau de « ${morceau.role} » reçu pendant la lecture de « ${role} »`);
+      const octets = new Uint8Array(morceau.octets);
+      seance.ajouter(role, octets);
+      recus += octets.length;
+      lus += octets.length;
       postMessage({ id, progres: { etape: 'lecture', role, lus, total } });
     }
   }
@@ -83,6 +131,10 @@ function octetsDe(tableau) {
 
 self.onmessage = async (evenement) => {
   const { id, type, ...d } = evenement.data;
+  if (type === 'morceau') {
+    recevoirMorceau({ id, ...d });
+    return;
+  }
   try {
     await pret;
     let reponse;
@@ -90,7 +142,7 @@ self.onmessage = async (evenement) => {
       case 'version': reponse = { valeur: version() }; break;
       case 'reconnaitre': reponse = { valeur: reconnaitre(new Uint8Array(d.debut)) ?? null }; break;
       case 'modele': reponse = { valeur: modele(d.role) }; break;
-      case 'calculer': reponse = { valeur: await calculer(id, d.fichiers, d.parametres) }; break;
+      case 'calculer': reponse = { valeur: await calculer(id, d.roles, d.parametres) }; break;
       case 'diagnostics': reponse = { valeur: exiger().diagnostics(d.filtre) }; break;
       case 'ligne': reponse = { valeur: exiger().ligne(d.fichier, d.numero) }; break;
       case 'detail': reponse = { valeur: exiger().detail(d.cible) }; break;
