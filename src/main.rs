@@ -16,7 +16,7 @@ use cma_analytique::rent::{RentInput, Valuation};
 use cma_analytique::report::{DiagnosticsDocument, Document, diagnostic_rows, diagnostics_text};
 use cma_analytique::revue::{self, RegionFile, ReviewOptions};
 use cma_analytique::input::Ledger;
-use cma_analytique::input::ledger::LedgerRead;
+use cma_analytique::input::ledger::{LedgerRead, PARALLEL_FROM};
 use cma_analytique::{Options, run_read};
 
 #[derive(Parser)]
@@ -185,10 +185,18 @@ struct Files {
     /// Sortie JSON (spécification §9) au lieu des tableaux.
     #[arg(long)]
     json: bool,
+    /// Fils de lecture d'un grand livre de 8 Mo ou plus (par défaut, un par cœur) ; 1 pour
+    /// n'occuper qu'un cœur. Le résultat est le même.
+    #[arg(long = "fils", value_name = "N", value_parser = parse_threads)]
+    threads: Option<u16>,
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("date « {text} » invalide : AAAA-MM-JJ, JJ/MM/AAAA ou AAAAMMJJ attendu"))
+}
+
+fn parse_threads(text: &str) -> Result<u16, String> {
+    text.parse::<u16>().ok().filter(|&n| n > 0).ok_or_else(|| format!("« {text} » : un nombre de fils de 1 à 65535 est attendu"))
 }
 
 fn parse_amount(text: &str) -> Result<Amount, String> {
@@ -272,6 +280,8 @@ fn write_templates(folder: &Path) -> ExitCode {
 /// by the core), with the diagnostics of those that could not be read.
 struct Read {
     ledger: Option<(std::fs::File, PathBuf)>,
+    /// Threads reading the ledger (`--fils`), by default one per core.
+    threads: usize,
     mapping: Vec<u8>,
     drivers: Vec<u8>,
     unreadable: Vec<Diagnostic>,
@@ -294,7 +304,8 @@ impl Files {
         };
         let mapping = read(&self.mapping, InputFile::Correspondance, &mut unreadable_files);
         let drivers = read(&self.drivers, InputFile::Inducteurs, &mut unreadable_files);
-        Read { ledger, mapping, drivers, unreadable: unreadable_files }
+        let threads = self.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, usize::from), usize::from);
+        Read { ledger, threads, mapping, drivers, unreadable: unreadable_files }
     }
 
     fn options(&self) -> Options {
@@ -303,12 +314,13 @@ impl Files {
 }
 
 impl Read {
-    /// The ledger read from its file in pieces of 1 Mio (a file that is not UTF-8 CSV is read
-    /// whole): its peak memory is the postings', not the file's. A read error joins the
-    /// unreadable files.
+    /// The ledger read from its file in pieces of 1 Mio, by one thread per part of the file
+    /// when it is large (a file that is not UTF-8 CSV is read whole): its peak memory is the
+    /// postings', not the file's. A read error joins the unreadable files.
     fn ledger(&mut self, period: Period) -> Option<LedgerRead> {
         let (file, path) = self.ledger.take()?;
-        match Ledger::read_from(file, period) {
+        drop(file);
+        match Ledger::read_path_in_parts(&path, period, self.threads, PARALLEL_FROM) {
             Ok(read) => Some(read),
             Err(e) => {
                 self.unreadable.push(unreadable(&path, InputFile::GrandLivre, &e));

@@ -8,6 +8,11 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 
+#[cfg(not(target_arch = "wasm32"))]
+mod parallel;
+#[cfg(not(target_arch = "wasm32"))]
+pub use parallel::PARALLEL_FROM;
+
 use rustc_hash::FxHashMap;
 
 use super::cells::CellTable;
@@ -373,6 +378,9 @@ struct LedgerReader {
     signed: bool,
     /// Rows beyond the most a ledger may have were left unread.
     too_many: bool,
+    /// The `F007` of each financer unknown to the rulebook, by its id: where it lies in the
+    /// findings (a reader of a later part of the file drops those of financers already met).
+    unknown_financers: Vec<(u32, usize)>,
 }
 
 impl LedgerReader {
@@ -414,6 +422,7 @@ impl LedgerReader {
             period,
             signed,
             too_many: false,
+            unknown_financers: Vec::new(),
         };
         let mut diagnostics = Vec::new();
         if let (Some(from), Some(to)) = (period.from, period.to) {
@@ -458,9 +467,18 @@ impl LedgerReader {
             recognised.format = "FEC".to_owned();
             checks.finish(&mut diagnostics);
         }
+        self.flush_known();
         let mut ledger = self.ledger;
-        // The lines summed beside their cells, added to their postings and objects.
-        for known in self.known.values() {
+        ledger.recognised = Some(recognised);
+        summarise(&ledger, self.period, table.has(DATE), &mut diagnostics);
+        (ledger, diagnostics)
+    }
+
+    /// Adds the lines summed beside their cells to their postings and objects (once: the
+    /// table is emptied).
+    fn flush_known(&mut self) {
+        let ledger = &mut self.ledger;
+        for known in std::mem::take(&mut self.known).values() {
             if let (Some(i), lines @ 1..) = (known.posting, known.lines) {
                 let p = &mut ledger.postings[i as usize];
                 p.amount += known.amount;
@@ -468,9 +486,6 @@ impl LedgerReader {
                 ledger.object_lines[p.object as usize].lines += lines;
             }
         }
-        ledger.recognised = Some(recognised);
-        summarise(&ledger, self.period, table.has(DATE), &mut diagnostics);
-        (ledger, diagnostics)
     }
 
     fn line(&mut self, row: &Row<'_>, diags: &mut Vec<Diagnostic>) {
@@ -598,6 +613,7 @@ impl LedgerReader {
                     .in_column("financeur")
                     .hint("Utilisez un code de la liste des financeurs (documentation, « Catégories de financement »)."),
                 );
+                self.unknown_financers.push((financer, diags.len() - 1));
             }
             self.financer_known.push(known);
         }

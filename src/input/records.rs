@@ -4,7 +4,8 @@
 //!
 //! A line without `"` and without `\r` other than the one before its `\n` — nearly every line
 //! of a ledger — is one record whose cells lie between separators: separators and the line end
-//! are found in one pass, eight bytes at a time (SWAR), in the line itself, without copying;
+//! are found in one pass, sixteen bytes at a time (WebAssembly SIMD in the page, two words of
+//! SWAR elsewhere), in the line itself, without copying;
 //! only where each cell ends is written down. Any other line (quotes, a lone `\r`
 //! that `csv_core` takes for a line end) goes to `csv_core` from where it starts, for exactly
 //! its record, which may run over several lines; `csv_core` keeps its state between calls, so a
@@ -65,6 +66,8 @@ pub struct Work {
     pub plain: u64,
     /// Records read by `csv_core`.
     pub quoted: u64,
+    /// Of those, records with a cell over several lines.
+    pub multiline: u64,
     /// Bytes examined by either path (each byte once: linear means this equals the text's
     /// length, however the text was chunked).
     pub bytes: u64,
@@ -91,16 +94,6 @@ pub struct Splitter {
     pub work: Work,
 }
 
-const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-
-/// The high bit of each byte of `word` that equals the byte repeated in `pattern`, and no
-/// other bit.
-#[inline(always)]
-fn equal_bytes(word: u64, pattern: u64) -> u64 {
-    let x = word ^ pattern;
-    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
-}
-
 impl Splitter {
     pub fn new(separator: u8) -> Splitter {
         Splitter {
@@ -121,6 +114,11 @@ impl Splitter {
     /// Whether a quoted record is still open at the end of what was given.
     pub fn is_pending(&self) -> bool {
         self.pending.is_some()
+    }
+
+    /// Line ends seen so far.
+    pub fn newlines(&self) -> u32 {
+        self.newlines
     }
 
     /// Reads the first record (the header) of `text` with `csv_core`, as the `csv` crate does;
@@ -225,8 +223,10 @@ impl Splitter {
                     self.bounds.push(0);
                     self.bounds.extend_from_slice(&self.ends[..self.ends_len]);
                     let text = &self.out[..self.out_len];
+                    let multiline = memchr::memchr(b'\n', text).is_some();
                     self.work.quoted += 1;
-                    f(Record { text, bounds: &self.bounds, step: 0, line, multiline: memchr::memchr(b'\n', text).is_some() });
+                    self.work.multiline += u64::from(multiline);
+                    f(Record { text, bounds: &self.bounds, step: 0, line, multiline });
                     return pos;
                 }
                 ReadRecordResult::End => {
@@ -238,12 +238,78 @@ impl Splitter {
     }
 }
 
-/// Writes the separators of the word at `at` (the high bits of `hits`) after the `n` first.
+/// The bits of the sixteen bytes of `block` that are `separator` (first) and `\n` (second):
+/// bit `i` for byte `i`: two comparisons of the whole block in WebAssembly with SIMD (the
+/// page's build) and on x86-64 (SSE2); elsewhere, two words at a time (SWAR).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
-fn push(slots: &mut [usize], n: &mut usize, mut hits: u64, at: usize) {
+fn block_bits(block: &[u8; 16], separator: u8) -> (u32, u32) {
+    use std::arch::wasm32::{u8x16, u8x16_bitmask, u8x16_eq, u8x16_splat};
+    let b = block;
+    let v = u8x16(b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    (u32::from(u8x16_bitmask(u8x16_eq(v, u8x16_splat(separator)))), u32::from(u8x16_bitmask(u8x16_eq(v, u8x16_splat(b'\n')))))
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn block_bits(block: &[u8; 16], separator: u8) -> (u32, u32) {
+    use safe_arch::{cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i};
+    let v = load_unaligned_m128i(block);
+    let bits = |byte: u8| move_mask_i8_m128i(cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(byte as i8))) as u32;
+    (bits(separator), bits(b'\n'))
+}
+
+#[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+#[inline(always)]
+fn block_bits(block: &[u8; 16], separator: u8) -> (u32, u32) {
+    block_bits_swar(block, separator)
+}
+
+/// [`block_bits`] without SIMD: the implementation where neither is available (aarch64, say),
+/// checked against the SIMD one by a test wherever that one runs.
+#[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
+#[inline(always)]
+fn block_bits_swar(block: &[u8; 16], separator: u8) -> (u32, u32) {
+    let (low, high) = block.split_at(8);
+    let words = [u64_of(low), u64_of(high)];
+    let bits = |byte: u8| {
+        let pattern = u64::from_le_bytes([byte; 8]);
+        bits_of(equal_bytes(words[0], pattern)) | (bits_of(equal_bytes(words[1], pattern)) << 8)
+    };
+    (bits(separator), bits(b'\n'))
+}
+
+#[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
+#[inline(always)]
+fn u64_of(bytes: &[u8]) -> u64 {
+    bytes.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w))
+}
+
+/// The high bit of each byte of `word` that equals the byte repeated in `pattern`, and no
+/// other bit.
+#[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
+#[inline(always)]
+fn equal_bytes(word: u64, pattern: u64) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let x = word ^ pattern;
+    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+}
+
+/// The high bits of the eight bytes of `high` (nothing else set) gathered into bits 0 to 7.
+#[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
+#[inline(always)]
+fn bits_of(high: u64) -> u32 {
+    // Byte k's bit moved to bit 56 + k by the multiplication, whose partial products never
+    // carry into one another (one bit per byte).
+    ((((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56) as u32) & 0xFF
+}
+
+/// Writes the positions of the set bits of `hits` (bytes from `at`) after the `n` first.
+#[inline(always)]
+fn push(slots: &mut [usize], n: &mut usize, mut hits: u32, at: usize) {
     while hits != 0 {
         *n += 1;
-        slots[*n] = at + (hits.trailing_zeros() / 8) as usize;
+        slots[*n] = at + hits.trailing_zeros() as usize;
         hits &= hits - 1;
     }
 }
@@ -251,61 +317,31 @@ fn push(slots: &mut [usize], n: &mut usize, mut hits: u64, at: usize) {
 /// Writes where the cells of the line at `pos` end at a separator into `bounds[1..=n]`, after
 /// the bound before its first cell in `bounds[0]` (the slots made as many as the line needs);
 /// returns where the line ends (its `\n`, or the end of `text`) and `n`. The separator and the
-/// line end are looked for in the same words: one pass over the line.
+/// line end are looked for in the same blocks of sixteen bytes: one pass over the line.
 #[inline(always)]
 fn scan(separator: u8, bounds: &mut Vec<usize>, text: &[u8], pos: usize) -> (usize, usize) {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
-    const NEWLINES: u64 = u64::from_le_bytes([b'\n'; 8]);
-    let separators = u64::from_le_bytes([separator; 8]);
     if bounds.len() < 64 {
         bounds.resize(64, 0);
     }
     bounds[0] = pos.wrapping_sub(1);
     let mut n = 0;
     let mut at = pos;
-    loop {
-        // Words read before the slots may run out (eight separators a word at most): no check
-        // of the room left in the loop.
-        let stop = text.len().min(at + 8 * ((bounds.len() - n - 2) / 8));
-        let slots = bounds.as_mut_slice();
-        // The lowest bit of `newlines(x)` is exactly that of the first `\n` of the word `x`
-        // (bits above it may be wrong), and it is 0 only when the word has none.
-        let newlines = |word: u64| {
-            let x = word ^ NEWLINES;
-            x.wrapping_sub(ONES) & !x & HIGH
-        };
-        // Sixteen bytes at a time while they hold no line end: one test for both words.
-        while let Some((first, rest)) = text.get(at..stop).and_then(<[u8]>::split_first_chunk::<8>) {
-            let Some(second) = rest.first_chunk::<8>() else { break };
-            let (first, second) = (u64::from_le_bytes(*first), u64::from_le_bytes(*second));
-            if newlines(first) | newlines(second) != 0 {
-                break;
-            }
-            push(slots, &mut n, equal_bytes(first, separators), at);
-            push(slots, &mut n, equal_bytes(second, separators), at + 8);
-            at += 16;
+    while let Some(block) = text.get(at..).and_then(<[u8]>::first_chunk::<16>) {
+        // Sixteen separators a block at most.
+        if bounds.len() < n + 18 {
+            bounds.resize(2 * bounds.len(), 0);
         }
-        while let Some(&word) = text.get(at..stop).and_then(<[u8]>::first_chunk::<8>) {
-            let word = u64::from_le_bytes(word);
-            let newlines = newlines(word);
-            let mut hits = equal_bytes(word, separators);
-            if newlines != 0 {
-                // The separators before the first line end (the bits below its own).
-                hits &= newlines ^ (newlines - 1);
-            }
-            push(slots, &mut n, hits, at);
-            if newlines != 0 {
-                return (at + (newlines.trailing_zeros() / 8) as usize, n);
-            }
-            at += 8;
+        let (mut separators, newlines) = block_bits(block, separator);
+        if newlines != 0 {
+            // The separators before the first line end (the bits below its own).
+            separators &= (newlines & newlines.wrapping_neg()) - 1;
+            push(bounds, &mut n, separators, at);
+            return (at + newlines.trailing_zeros() as usize, n);
         }
-        if at + 8 > text.len() {
-            break;
-        }
-        bounds.resize(2 * bounds.len(), 0);
+        push(bounds, &mut n, separators, at);
+        at += 16;
     }
-    // The last bytes of the text, fewer than eight.
+    // The last bytes of the text, fewer than sixteen.
     for (k, &b) in text[at..].iter().enumerate() {
         if b == b'\n' {
             return (at + k, n);
@@ -342,5 +378,27 @@ mod tests {
             records += 1;
         });
         assert_eq!(records, 1);
+    }
+
+    /// The SWAR fallback finds the same separators and line ends as the SIMD path, on blocks of
+    /// every mix of the two, of high bytes (UTF-8) and of near misses.
+    #[test]
+    fn both_block_readings_agree() {
+        let alphabet = [b';', b'\n', b',', b'\t', b'a', b'\r', b'"', 0x80, 0xC3, 0xFF, 0x0A ^ 0x80, b';' ^ 0x80, 0, b'\x0b'];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            let mut block = [0u8; 16];
+            for b in &mut block {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *b = alphabet[(state % alphabet.len() as u64) as usize];
+            }
+            for separator in [b';', b',', b'\t'] {
+                let expected = |byte: u8| (0..16).filter(|&i| block[i] == byte).fold(0u32, |m, i| m | 1 << i);
+                assert_eq!(block_bits(&block, separator), (expected(separator), expected(b'\n')), "{block:?}");
+                assert_eq!(block_bits_swar(&block, separator), block_bits(&block, separator), "{block:?}");
+            }
+        }
     }
 }

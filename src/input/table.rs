@@ -289,6 +289,23 @@ impl<'a> Table<'a> {
     pub fn work(&self) -> Work {
         self.splitter.work
     }
+
+    /// Line ends read so far (the header's included).
+    pub fn newlines(&self) -> u32 {
+        self.splitter.newlines()
+    }
+
+    /// Whether what was given ends exactly after a record: no line cut by the end of the last
+    /// piece, no quoted cell left open.
+    pub fn at_record_start(&self) -> bool {
+        self.text.is_empty() && !self.splitter.is_pending()
+    }
+
+    /// Forgets the findings of the header and of the decoding, not yet given out: a reader of
+    /// a later part of the file opens the same header, whose findings the first part gives.
+    pub fn forget_header_findings(&mut self) {
+        self.pending.clear();
+    }
 }
 
 /// The bytes at the start of a file where a binary file shows itself (`source::decode`).

@@ -179,3 +179,49 @@ fn command_line_errors_are_said_in_french() {
     assert!(text.contains("impossible de lire « /absent/gl.csv » : fichier ou dossier introuvable"), "{text}");
     assert!(!text.contains("os error"), "{text}");
 }
+
+/// A ledger of more than 8 Mo is read by one thread per part of the file (`--fils`, by default
+/// one per core): the same bytes out with one thread, two or three; `--fils 0` is refused.
+#[test]
+fn a_large_ledger_read_by_several_threads_gives_the_same_output() {
+    let example = |f: &str| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www/exemple").join(f);
+    let lines = std::fs::read_to_string(example("grand-livre.csv")).unwrap();
+    let (header, body) = lines.split_once('\n').unwrap();
+    let mut big = format!("{header}\n");
+    while big.len() < 9 * 1024 * 1024 {
+        big.push_str(body);
+    }
+    let dir = std::env::temp_dir().join(format!("cma-cli-fils-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ledger = dir.join("grand-livre.csv");
+    std::fs::write(&ledger, &big).unwrap();
+    let (mapping, drivers) = (example("correspondance.csv"), example("inducteurs.csv"));
+    let outputs: Vec<Output> = ["1", "2", "3"]
+        .iter()
+        .map(|threads| {
+            cli(&[
+                "repartir",
+                "--json",
+                "--fils",
+                threads,
+                "--grand-livre",
+                &ledger.display().to_string(),
+                "--correspondance",
+                &mapping.display().to_string(),
+                "--inducteurs",
+                &drivers.display().to_string(),
+            ])
+        })
+        .collect();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(outputs[0].status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&outputs[0].stdout).unwrap();
+    assert!(doc["activites"].as_array().unwrap().len() > 5, "{doc}");
+    for out in &outputs[1..] {
+        assert_eq!(out.stdout, outputs[0].stdout);
+    }
+    let zero = cli(&["valider", "--fils", "0", "--grand-livre", "a", "--correspondance", "b", "--inducteurs", "c"]);
+    let stderr = String::from_utf8_lossy(&zero.stderr);
+    assert_eq!(zero.status.code(), Some(2));
+    assert!(stderr.starts_with("cma-analytique : --fils <N> : « 0 » : un nombre de fils de 1 à 65535 est attendu"), "{stderr}");
+}

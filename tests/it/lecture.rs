@@ -175,8 +175,82 @@ fn a_ledger_read_in_pieces_is_the_ledger_read_whole() {
     }
 }
 
+/// The ledger read by `parts` threads from a file holding `bytes` (cut from the first byte on).
+fn in_parts(bytes: &[u8], period: Period, parts: usize) -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let path = std::env::temp_dir().join(format!("cma-parties-{}-{}.csv", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+    std::fs::write(&path, bytes).unwrap();
+    let read = Ledger::read_path_in_parts(&path, period, parts, 0).expect("fichier temporaire");
+    std::fs::remove_file(&path).unwrap();
+    format!("{read:?}")
+}
+
+/// Read by several threads, each on its part of the file, then merged: the same ledger (ids,
+/// postings, sums, counts and their first lines) and the same findings as one reader, on every
+/// ledger of the tests cut into 2 to 64 parts — among them quoted cells over several lines that
+/// a cut falls into, FEC, workbooks, Windows-1252 and unknown financers met in several parts.
+#[test]
+fn a_ledger_read_in_parts_is_the_ledger_read_whole() {
+    let half = Period { from: Date::parse("2024-01-01"), to: Date::parse("2024-06-30") };
+    for (path, bytes) in &test_ledgers() {
+        for period in [Period::default(), half] {
+            let whole = format!("{:?}", Ledger::read(bytes, period));
+            for parts in [2, 3, 5, 16, 64] {
+                assert_eq!(in_parts(bytes, period, parts), whole, "{} in {parts} parts", path.display());
+            }
+        }
+    }
+}
+
+/// The built-in example (5 000 lines, unknown financers, lines out of scope and outside the
+/// period) cut into as many parts as it has lines, and into a few.
+#[test]
+fn the_example_read_in_parts_is_the_example_read_whole() {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/www/exemple/grand-livre.csv")).unwrap();
+    let half = Period { from: Date::parse("2024-01-01"), to: Date::parse("2024-06-30") };
+    for period in [Period::default(), half] {
+        let whole = format!("{:?}", Ledger::read(&bytes, period));
+        for parts in [2, 7, 100, 5_000] {
+            assert_eq!(in_parts(&bytes, period, parts), whole, "{parts} parts");
+        }
+    }
+    // A financer unknown to the rulebook on lines of every part is said once, at its first line.
+    let mut bytes = b"compte;objet;debit;credit;date;certification;financeur\n".to_vec();
+    for i in 0..40 {
+        bytes.extend_from_slice(format!("706000;O{};;{i},50;15/01/2024;;zz-inconnu\n", i % 3).as_bytes());
+    }
+    let (_, findings) = Ledger::read(&bytes, Period::default()).unwrap();
+    assert_eq!(findings.iter().filter(|d| d.code.as_str() == "F007").count(), 1);
+    let whole = format!("{:?}", Ledger::read(&bytes, Period::default()));
+    for parts in [2, 5, 40] {
+        assert_eq!(in_parts(&bytes, Period::default(), parts), whole, "{parts} parts");
+    }
+    // Really read in parts, not by one reader after a refusal.
+    let path = std::env::temp_dir().join(format!("cma-parties-exemple-{}.csv", std::process::id()));
+    std::fs::write(&path, &bytes).unwrap();
+    let read = Ledger::read_path_only_in_parts(&path, Period::default(), 7).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(format!("{:?}", read.expect("lu en parties")), format!("{:?}", Ledger::read(&bytes, Period::default())));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Random ledgers as below, read by 2 to 9 threads: the same ledger and findings.
+    #[test]
+    fn random_ledgers_read_in_parts((text, _) in text_strategy(), lines in proptest::collection::vec(ledger_line(), 0..30),
+                                    parts in 2usize..10, latin1 in any::<bool>()) {
+        let mut bytes = b"compte;objet;debit;credit;date;certification;financeur\n".to_vec();
+        for line in &lines {
+            bytes.extend_from_slice(line.as_bytes());
+        }
+        bytes.extend_from_slice(&text);
+        if latin1 {
+            bytes.push(0xE9);
+        }
+        prop_assert_eq!(in_parts(&bytes, Period::default(), parts), format!("{:?}", Ledger::read(&bytes, Period::default())));
+    }
 
     /// Random ledgers with quotes, CRLF, blank and short lines, bad amounts and dates, a byte
     /// that is not UTF-8 now and then: read in pieces of any size, the same ledger and findings.
@@ -200,8 +274,9 @@ prop_compose! {
                      object in proptest::sample::select(vec!["O1", "O2", "\"O;3\"", " O1 ", ""]),
                      amount in proptest::sample::select(vec!["12,50", "-3", "1 234,56", "abc", ""]),
                      credit in any::<bool>(), date in proptest::sample::select(vec!["15/01/2024", "20240230", ""]),
+                     financer in proptest::sample::select(vec!["", "", "zz-inconnu", "autres"]),
                      end in proptest::sample::select(vec!["\n", "\r\n", "\n\n"])) -> String {
         let (d, c) = if credit { ("", amount) } else { (amount, "") };
-        format!("{account};{object};{d};{c};{date};;{end}")
+        format!("{account};{object};{d};{c};{date};;{financer}{end}")
     }
 }
