@@ -106,9 +106,10 @@ def main():
         folder = generate(os.path.abspath(args.generer), lines)
         paths = [os.path.join(folder, f) for f in FILES]
         size = sum(os.path.getsize(p) for p in paths)
+        cli = [args.cli, "repartir", "--json", "--grand-livre", paths[0], "--correspondance", paths[1], "--inducteurs", paths[2]]
         contenders = [
-            ("cma-analytique, ligne de commande", [args.cli, "repartir", "--json", "--grand-livre", paths[0], "--correspondance", paths[1],
-                                             "--inducteurs", paths[2]]),
+            (f"cma-analytique, ligne de commande ({os.cpu_count()} fils)", cli),
+            ("cma-analytique, ligne de commande, 1 fil", cli + ["--fils", "1"]),
         ]
         if args.node_module:
             contenders.append(("cma-analytique, WebAssembly sous Node", ["node", os.path.join(HERE, "wasm_repartir.mjs"), args.node_module, folder]))
@@ -163,7 +164,10 @@ def main():
             f"Page dans Chromium sans tête (Debian), 1 000 000 lignes ({french(page['octets'] / 1e6, 0)} Mo) : du dépôt des "
             f"fichiers aux résultats affichés {french(page['meilleur_ms'] / 1000, 2)} s (meilleur de {len(page['passages'])} : "
             f"{', '.join(french(ms / 1000, 2) for ms in page['passages'])} s), dont fichiers reconnus "
-            f"{french(page['fichiers_reconnus_ms'] / 1000, 2)} s ; en-tête des résultats : « {page['entete']} »")
+            f"{french(page['fichiers_reconnus_ms'] / 1000, 2)} s ; dans la page (marques « User Timing » du meilleur passage) : "
+            f"fichiers reconnus en {page['partage']['reconnaissance_ms']} ms après le dépôt, calcul du clic aux résultats reçus "
+            f"{page['partage']['calcul_ms']} ms, affichage {page['partage']['affichage_ms']} ms ; "
+            f"en-tête des résultats : « {page['entete']} »")
     load_after = os.getloadavg()
     text = table(rows, args.repetitions, started, load_before, load_after, extra)
     print(text)

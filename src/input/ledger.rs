@@ -8,9 +8,7 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 
-#[cfg(not(target_arch = "wasm32"))]
 mod parallel;
-#[cfg(not(target_arch = "wasm32"))]
 pub use parallel::PARALLEL_FROM;
 
 use rustc_hash::FxHashMap;

@@ -1,5 +1,5 @@
 //! A large ledger file read by several threads, each on its own part of the file (the command
-//! line; the page has one thread).
+//! line; the page, which has no file path and one thread, never calls it).
 //!
 //! The file is cut after line ends into as many parts as the machine has cores. Each part is
 //! read in pieces by its own thread, with its own reader, exactly as the whole file would be
