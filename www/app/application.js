@@ -60,11 +60,11 @@ class Application {
     this.preprojet = monterPreprojet(this, this.$('[data-panneau="preprojet"]'));
     this.revue = monterRevue(this, this.$('[data-panneau="revue"]'));
     nommerDefilements(racine);
-    // Le travailleur et son module WebAssembly (2 Mo) se chargent dès que la page est au repos,
-    // pas au premier dépôt : ce temps ne s'ajoute plus à celui du calcul, et tout ce que la page
-    // télécharge l'est à son ouverture.
-    // Marques « User Timing » (performance.mark) : module prêt, dépôt, calcul, résultats
-    // reçus et affichés ; bench/navigateur.mjs en tire le partage du temps.
+    // Le travailleur et son module WebAssembly (2 Mo) se chargent, puis se préchauffent (voir
+    // travailleur.js), dès que la page est au repos, pas au premier dépôt : ce temps ne s'ajoute
+    // plus à celui du calcul, et tout ce que la page télécharge l'est à son ouverture. Marques
+    // « User Timing » (performance.mark) : module prêt, dépôt, fichiers reconnus, calcul,
+    // résultats reçus et affichés ; bench/navigateur.mjs en tire le partage du temps.
     const prechauffer = () => this.demander('version').then(() => performance.mark('cma:module-pret'), () => {});
     if (window.requestIdleCallback) window.requestIdleCallback(prechauffer, { timeout: 2000 });
     else setTimeout(prechauffer, 200);
