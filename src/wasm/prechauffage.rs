@@ -1,11 +1,12 @@
-//! Warm-up files: a small region the page's worker computes once, while the page is idle,
+//! Warm-up files: a small region the page's worker computes three times, while the page is idle,
 //! before any file is dropped.
 //!
 //! A browser compiles a WebAssembly function when it is first called, with a quick baseline
 //! compiler, and recompiles it optimised only after it has run for a while. Without a warm-up,
 //! the user's first computation pays for both and runs its first millions of lines in baseline
 //! code (in Chromium, about 0.2 s more on a million lines). The worker therefore reads these
-//! files and computes them once, through the same calls as a real computation, and throws the
+//! files and computes them three times (the allocation, which turns less on a small region,
+//! is optimised by the later ones), through the same calls as a real computation, and throws the
 //! result away. They are built here, not fetched: nothing is downloaded for them.
 //!
 //! The mapping and the drivers are those of the built-in example (`www/exemple/`, a test checks
