@@ -120,38 +120,43 @@ fn cell_text(cell: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => number_text(*f),
+        Data::Float(f) => number_text(*f, Number::Decimal).unwrap_or_default(),
         Data::Bool(b) => if *b { "VRAI" } else { "FAUX" }.to_owned(),
-        Data::DateTime(dt) => serial_date_text(dt.as_f64()).unwrap_or_else(|| dt.to_string()),
+        Data::DateTime(dt) => number_text(dt.as_f64(), Number::SerialDate).unwrap_or_else(|| dt.to_string()),
         Data::Error(e) => e.to_string(),
     }
 }
 
-/// The decimal text of a spreadsheet number: the shortest text that reads back as the same
-/// double, cut to six decimals when longer (binary noise such as `1234.5600000000002` of a sum
-/// computed in the sheet; spreadsheets keep 15 significant digits).
-#[allow(clippy::disallowed_types)] // tidy: spreadsheet-number-cell (the only float of the crate)
-fn number_text(value: f64) -> String {
-    if !value.is_finite() {
-        return "#NOMBRE!".to_owned();
-    }
-    let shortest = value.to_string();
-    match shortest.split_once('.') {
-        Some((_, decimals)) if decimals.len() > 6 => {
-            let rounded = format!("{value:.6}");
-            rounded.trim_end_matches('0').trim_end_matches('.').to_owned()
-        }
-        _ => shortest,
-    }
+/// What a spreadsheet number stands for.
+#[derive(Clone, Copy)]
+enum Number {
+    /// A number: its decimal text.
+    Decimal,
+    /// A date cell: its serial number of days since 1899-12-30 (the time of day is dropped).
+    SerialDate,
 }
 
-/// A date cell: its serial number of days since 1899-12-30 (the time of day is dropped).
-#[allow(clippy::disallowed_types, clippy::cast_possible_truncation)] // tidy: spreadsheet-number-cell
-fn serial_date_text(serial: f64) -> Option<String> {
-    if !(0.0..3_000_000.0).contains(&serial) {
-        return None;
+/// The text of a spreadsheet number, the one place where the crate meets a float. A number:
+/// the shortest text that reads back as the same double, cut to six decimals when longer
+/// (binary noise such as `1234.5600000000002` of a sum computed in the sheet; spreadsheets
+/// keep 15 significant digits). A date: `AAAA-MM-JJ`, `None` out of the calendar.
+#[allow(clippy::disallowed_types, clippy::cast_possible_truncation)] // tidy: spreadsheet-number-cell (the only float of the crate)
+fn number_text(value: f64, number: Number) -> Option<String> {
+    match number {
+        Number::SerialDate if !(0.0..3_000_000.0).contains(&value) => None,
+        Number::SerialDate => Date::from_excel_serial(value.floor() as i64).map(|d| d.to_string()),
+        Number::Decimal if !value.is_finite() => Some("#NOMBRE!".to_owned()),
+        Number::Decimal => {
+            let shortest = value.to_string();
+            Some(match shortest.split_once('.') {
+                Some((_, decimals)) if decimals.len() > 6 => {
+                    let rounded = format!("{value:.6}");
+                    rounded.trim_end_matches('0').trim_end_matches('.').to_owned()
+                }
+                _ => shortest,
+            })
+        }
     }
-    Date::from_excel_serial(serial.floor() as i64).map(|d| d.to_string())
 }
 
 #[cfg(test)]
@@ -160,6 +165,7 @@ mod tests {
 
     #[test]
     fn numbers_become_the_decimals_the_user_saw() {
+        let number_text = |value| number_text(value, Number::Decimal).unwrap();
         assert_eq!(number_text(1234.56), "1234.56");
         assert_eq!(number_text(1234.5600000000002), "1234.56");
         assert_eq!(number_text(-0.30000000000000004), "-0.3");
@@ -171,6 +177,7 @@ mod tests {
 
     #[test]
     fn date_cells_become_iso_dates() {
+        let serial_date_text = |value| number_text(value, Number::SerialDate);
         assert_eq!(serial_date_text(45306.0).as_deref(), Some("2024-01-15"));
         assert_eq!(serial_date_text(45306.75).as_deref(), Some("2024-01-15"));
         assert_eq!(serial_date_text(-1.0), None);
