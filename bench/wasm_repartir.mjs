@@ -9,29 +9,20 @@
 // Prints one JSON object like bench/pandas_repartir.py: the control totals and the full cost of
 // every activity from the page's result, and `secondes`, from the first byte read to the result
 // (module instantiation and warm-up excluded, as in the page, where both happen while it waits
-// for the files: the worker computes three times the module's small warm-up region, www/app/
-// travailleur.js, so that the engine has optimised the per-line code).
+// for the files: www/app/prechauffage.js computes three times the module's small warm-up
+// region, so that the engine has optimised the per-line code).
 
 import { openSync, readSync, closeSync, fstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { prechauffer } from '../www/app/prechauffage.js';
 
 const [, , modulePath, folder] = process.argv;
 const pkg = await import(modulePath);
 pkg.initSync({ module: readFileSync(modulePath.replace(/\.js$/, '_bg.wasm')) });
 
-// The worker's warm-up, with the same calls: the small region computed three times.
-const warmUp = ['grand-livre', 'correspondance', 'inducteurs'].map((role) => [role, pkg.prechauffage(role)]);
-for (let time = 0; time < 3; time++) {
-  const warm = new pkg.Seance();
-  warm.parametrer({});
-  for (const [role, bytes] of warmUp) {
-    warm.preparer(role, bytes.length);
-    warm.ajouter(role, bytes);
-  }
-  warm.calculer({});
-  warm.free();
-}
+// The worker's warm-up, the same function.
+prechauffer(pkg);
 
 const CHUNK = 8 * 1024 * 1024;
 const files = { 'grand-livre': 'grand-livre.csv', correspondance: 'correspondance.csv', inducteurs: 'inducteurs.csv' };

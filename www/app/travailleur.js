@@ -10,35 +10,19 @@
 import init, {
   Seance, Revue, etp, loyer, reconnaitre, modele, version, identifier_revue, parametres_revue, cles_regions, prechauffage,
 } from '../pkg/cma_analytique.js';
+import { prechauffer } from './prechauffage.js';
 
 
-/** Le préchauffage : le navigateur ne compile une fonction WebAssembly optimisée qu'après l'avoir
- *  fait tourner un moment en code de base ; une petite région (fabriquée par le module, rien
- *  n'est téléchargé) est donc calculée, par les mêmes appels qu'un vrai calcul, pendant que la
- *  page attend les fichiers : trois fois, la lecture des lignes étant optimisée dès la première,
- *  la répartition (moins de tours sur une petite région) aux suivantes. Le premier vrai calcul y
- *  gagne environ 0,2 s par million de lignes. Un échec n'empêche rien : le calcul se fera,
- *  seulement moins vite. */
-function prechauffer() {
-  const fichiers = ['grand-livre', 'correspondance', 'inducteurs'].map((role) => [role, prechauffage(role)]);
-  for (let fois = 0; fois < 3; fois++) {
-    const s = new Seance();
+// Le module préchauffé (prechauffage.js) ; un échec du préchauffage n'empêche rien : le calcul se
+// fera, seulement moins vite.
+const pret = init({ module_or_path: new URL('../pkg/cma_analytique_bg.wasm', import.meta.url) })
+  .then(() => {
     try {
-      s.parametrer({});
-      for (const [role, octets] of fichiers) {
-        s.preparer(role, octets.length);
-        s.ajouter(role, octets);
-      }
-      s.calculer({});
+      prechauffer({ Seance, prechauffage });
     } catch {
-      // rien : voir plus haut
-    } finally {
-      s.free();
+      // voir plus haut
     }
-  }
-}
-
-const pret = init({ module_or_path: new URL('../pkg/cma_analytique_bg.wasm', import.meta.url) }).then(prechauffer);
+  });
 let seance = null;
 
 function exiger() {

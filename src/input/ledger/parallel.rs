@@ -46,9 +46,7 @@ impl Ledger {
     /// files); else, and whenever the parts cannot be read so, as [`Ledger::read_from`] does.
     /// The same ledger and findings either way.
     pub fn read_path_in_parts(path: &Path, period: Period, parts: usize, from: u64) -> io::Result<LedgerRead> {
-        let mut file = File::open(path)?;
-        let len = file.seek(SeekFrom::End(0))?;
-        file.seek(SeekFrom::Start(0))?;
+        let (mut file, len) = open(path)?;
         if len > MAX_INPUT_BYTES {
             return Ok(Err(too_large(len, InputFile::GrandLivre)));
         }
@@ -64,11 +62,17 @@ impl Ledger {
     /// The ledger file read in `parts` parts, or `None` when it must be read by one reader (for
     /// the tests, which check that the parts are really read so).
     pub fn read_path_only_in_parts(path: &Path, period: Period, parts: usize) -> io::Result<Option<LedgerRead>> {
-        let mut file = File::open(path)?;
-        let len = file.seek(SeekFrom::End(0))?;
-        file.seek(SeekFrom::Start(0))?;
+        let (mut file, len) = open(path)?;
         in_parts(&mut file, path, len, period, parts)
     }
+}
+
+/// The file at `path`, at its start, and its length.
+fn open(path: &Path) -> io::Result<(File, u64)> {
+    let mut file = File::open(path)?;
+    let len = file.seek(SeekFrom::End(0))?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok((file, len))
 }
 
 /// The ledger read in `parts` parts, or `None` when it must be read by one reader.
