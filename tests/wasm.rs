@@ -110,8 +110,33 @@ fn les_erreurs_deviennent_des_exceptions_en_francais() {
     assert!(erreur(s.classeur()).contains("n'a pas pu se faire"));
 }
 
+/// Nourrit une séance comme le travailleur de la page : les morceaux du grand livre gardés à
+/// côté, redonnés depuis le premier quand `ajouter` répond `false` ; rend ceux qu'il faudra
+/// redonner au module pour le détail (aucun s'il a gardé le grand livre).
+fn nourrir(s: &mut Seance, fichiers: &[(&str, &[u8])], morceau: usize) -> Vec<Vec<u8>> {
+    let mut grand_livre = Vec::new();
+    for &(role, octets) in fichiers {
+        s.preparer(role, octets.len()).unwrap();
+        let mut gardes: Vec<Vec<u8>> = Vec::new();
+        for m in octets.chunks(morceau) {
+            gardes.push(m.to_vec());
+            if !s.ajouter(role, m).map_err(JsValue::from).unwrap() {
+                for g in &gardes {
+                    assert!(s.ajouter(role, g).map_err(JsValue::from).unwrap(), "le module garde le fichier redonné");
+                }
+            }
+        }
+        if role == "grand-livre" && !s.conserve(role).map_err(JsValue::from).unwrap() {
+            grand_livre = gardes;
+        }
+    }
+    grand_livre
+}
+
 /// Une séance dont les paramètres sont donnés avant les fichiers : les lignes du grand livre sont
-/// lues à mesure que ses morceaux arrivent, avec les mêmes résultats et les mêmes diagnostics.
+/// lues à mesure que ses morceaux arrivent, avec les mêmes résultats et les mêmes diagnostics ;
+/// ses octets ne restent pas dans le module, qui les demande pour le détail d'un chiffre, la ligne
+/// d'un fichier ou un calcul sur une autre période, et répond de même une fois qu'il les a.
 #[wasm_bindgen_test]
 fn le_grand_livre_lu_a_mesure_donne_les_memes_resultats() {
     let parametres = || js::<JsParametres>(json!({ "exercice": 2024, "du": "2024-01-01", "au": "2024-06-30" }));
@@ -119,17 +144,82 @@ fn le_grand_livre_lu_a_mesure_donne_les_memes_resultats() {
     let attendu = rust(entier.calculer(parametres()).map_err(JsValue::from).unwrap());
     let mut a_mesure = Seance::new();
     a_mesure.parametrer(parametres()).map_err(JsValue::from).unwrap();
-    for (role, texte) in [("grand-livre", GRAND_LIVRE), ("correspondance", CORRESPONDANCE), ("inducteurs", INDUCTEURS)] {
-        a_mesure.preparer(role, texte.len()).unwrap();
-        for morceau in texte.as_bytes().chunks(7) {
-            a_mesure.ajouter(role, morceau).unwrap();
-        }
-    }
+    let fichiers = [("grand-livre", GRAND_LIVRE.as_bytes()), ("correspondance", CORRESPONDANCE.as_bytes()), ("inducteurs", INDUCTEURS.as_bytes())];
+    let morceaux = nourrir(&mut a_mesure, &fichiers, 7);
+    assert_eq!(morceaux.concat(), GRAND_LIVRE.as_bytes(), "le grand livre lu à mesure n'est pas gardé");
     assert_eq!(rust(a_mesure.calculer(parametres()).map_err(JsValue::from).unwrap()), attendu);
-    // Une autre période au moment du calcul : le grand livre est relu pour elle.
+
+    let cible = || js::<JsCible>(json!({ "type": "activite", "code": "A01", "nature": "charge" }));
+    let sans = "a été lu à mesure sans être gardé par le module : redonnez-le";
+    assert!(erreur(a_mesure.detail(cible())).contains(sans));
+    assert!(erreur(a_mesure.ligne("grand-livre", 2)).contains(sans));
+    assert!(erreur(a_mesure.calculer(js::<JsParametres>(json!({})))).contains(sans), "une autre période relit le grand livre");
+    assert_eq!(rust(a_mesure.ligne("correspondance", 2).map_err(JsValue::from).unwrap()), rust(entier.ligne("correspondance", 2).map_err(JsValue::from).unwrap()));
+
+    // Redonné, le grand livre est gardé : le calcul (gardé) répond, une autre période se calcule.
+    let mut a_mesure = Seance::new();
+    a_mesure.parametrer(parametres()).map_err(JsValue::from).unwrap();
+    let morceaux = nourrir(&mut a_mesure, &fichiers, 7);
+    a_mesure.calculer(parametres()).map_err(JsValue::from).unwrap();
+    a_mesure.conserver("grand-livre", GRAND_LIVRE.len()).map_err(JsValue::from).unwrap();
+    for m in &morceaux {
+        assert!(a_mesure.ajouter("grand-livre", m).map_err(JsValue::from).unwrap());
+    }
+    assert!(a_mesure.conserve("grand-livre").map_err(JsValue::from).unwrap());
+    assert_eq!(rust(a_mesure.detail(cible()).map_err(JsValue::from).unwrap()), rust(entier.detail(cible()).map_err(JsValue::from).unwrap()));
+    assert_eq!(rust(a_mesure.ligne("grand-livre", 2).map_err(JsValue::from).unwrap()), rust(entier.ligne("grand-livre", 2).map_err(JsValue::from).unwrap()));
     let autre = rust(a_mesure.calculer(js::<JsParametres>(json!({}))).map_err(JsValue::from).unwrap());
     assert_eq!(autre, rust(seance().calculer(js::<JsParametres>(json!({}))).map_err(JsValue::from).unwrap()));
     assert_ne!(autre, attendu);
+
+    // Plus d'octets qu'annoncé : une erreur, pas un calcul faux.
+    let mut trop = Seance::new();
+    trop.parametrer(parametres()).map_err(JsValue::from).unwrap();
+    trop.preparer("grand-livre", 3).unwrap();
+    assert!(erreur(trop.ajouter("grand-livre", b"compte;")).contains("grand livre plus long qu'annoncé : 7 octets reçus pour 3"));
+}
+
+/// Un grand livre que le module ne peut pas lire à mesure (export SAP en Windows-1252, classeur
+/// XLSX, texte illisible, fichier vide) : `ajouter` répond `false`, le module le garde et le
+/// reprend depuis son premier octet ; les résultats sont ceux de la lecture en entier, quelle que
+/// soit la taille des morceaux.
+#[wasm_bindgen_test]
+fn le_grand_livre_a_lire_en_entier_est_redonne_depuis_son_debut() {
+    let cas: [(&str, [&[u8]; 3]); 5] = [
+        ("SAP en Windows-1252", [
+            include_bytes!("formats/sap/grand-livre.csv"),
+            include_bytes!("formats/sap/correspondance.csv"),
+            include_bytes!("formats/sap/inducteurs.csv"),
+        ]),
+        ("classeurs XLSX", [
+            include_bytes!("formats/xlsx/grand-livre.xlsx"),
+            include_bytes!("formats/xlsx/correspondance.xlsx"),
+            include_bytes!("formats/xlsx/inducteurs.xlsx"),
+        ]),
+        ("UTF-8 lisible à mesure", [GRAND_LIVRE.as_bytes(), CORRESPONDANCE.as_bytes(), INDUCTEURS.as_bytes()]),
+        ("texte illisible", [b"abc", CORRESPONDANCE.as_bytes(), INDUCTEURS.as_bytes()]),
+        ("fichier vide", [b"", CORRESPONDANCE.as_bytes(), INDUCTEURS.as_bytes()]),
+    ];
+    for (nom, [gl, correspondance, inducteurs]) in cas {
+        let fichiers = [("grand-livre", gl), ("correspondance", correspondance), ("inducteurs", inducteurs)];
+        let mut entiere = Seance::new();
+        nourrir(&mut entiere, &fichiers, usize::MAX);
+        let attendu = rust(entiere.calculer(js::<JsParametres>(json!({}))).map_err(JsValue::from).unwrap());
+        for morceau in [1, 7, 4096, usize::MAX] {
+            let mut s = Seance::new();
+            s.parametrer(js::<JsParametres>(json!({}))).map_err(JsValue::from).unwrap();
+            let rendus = nourrir(&mut s, &fichiers, morceau);
+            match nom {
+                "UTF-8 lisible à mesure" => assert_eq!(rendus.concat(), gl, "{nom}, morceaux de {morceau} : rendus pour le détail"),
+                "texte illisible" => {} // l'un ou l'autre : les diagnostics de la lecture en entier
+                _ => assert!(rendus.is_empty(), "{nom}, morceaux de {morceau} : le module garde ce qu'il doit relire"),
+            }
+            assert_eq!(rust(s.calculer(js::<JsParametres>(json!({}))).map_err(JsValue::from).unwrap()), attendu, "{nom}, morceaux de {morceau}");
+        }
+        if nom != "fichier vide" && nom != "texte illisible" {
+            assert_eq!(attendu["calcule"], true, "{nom} : {}", attendu["diagnostics"]);
+        }
+    }
 }
 
 const CFA: [(&str, &str); 3] = [

@@ -18,7 +18,7 @@ use crate::date::Date;
 use crate::detail::{Figure, lines_behind, raw_line};
 use crate::diagnostic::{CATALOGUE, Diagnostic, Severity};
 use crate::input::Ledger;
-use crate::input::ledger::{LedgerFeed, Period};
+use crate::input::ledger::{LedgerFeed, LedgerRead, Period};
 use crate::input::role::{Role, recognise};
 use crate::input::{Mappings, Nature};
 use crate::report::{ActionRow, ActivityRow, CertificationRow, ControlRow, Document, PoolRow, TraceRow, diagnostic_rows};
@@ -220,21 +220,70 @@ struct Calcul {
     preprojet: Option<crate::preprojet::PreProject>,
 }
 
-/// The files of one computation, in wasm memory, and its results.
+/// The files of one computation and its results.
+///
+/// The module keeps the bytes of every file but one: a ledger read as its chunks arrive (the
+/// parameters given first) is not copied into wasm memory — the caller, which has its chunks
+/// anyway, gives them again ([`Seance::conserver`]) when it needs the ledger's lines (drill-down,
+/// a line of the file), or at once when [`Seance::ajouter`] answers `false` (a ledger that must
+/// be read whole: Windows-1252, a workbook…). For a region's million lines this spares copying
+/// 100 Mo and growing the module's memory by as much.
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Seance {
+    /// The bytes kept of each file.
     fichiers: BTreeMap<Role, Vec<u8>>,
+    /// The bytes received of each file since `preparer` (or `conserver`) and the size announced.
+    recus: BTreeMap<Role, (usize, usize)>,
     calcul: Option<Calcul>,
-    /// The ledger's rows read as its chunks arrive, for the period given by `parametrer`
-    /// (`None`: read at `calculer`, or the chunks showed that it must be read whole).
+    /// The ledger's rows read as its chunks arrive, for the period given by `parametrer`, until
+    /// its announced size is reached.
     au_fil: Option<(Period, LedgerFeed)>,
+    /// The ledger read as it arrived, once its last byte was given.
+    lu: Option<(Period, LedgerRead)>,
     periode: Option<Period>,
 }
 
 impl Seance {
     fn fichier(&self, role: Role) -> &[u8] {
         self.fichiers.get(&role).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether every byte received of the file is kept.
+    fn garde(&self, role: Role) -> bool {
+        self.fichier(role).len() == self.recus.get(&role).map_or(0, |r| r.0)
+    }
+
+    /// The bytes of a file, for what reads its lines again.
+    fn octets(&self, role: Role) -> Result<&[u8], Erreur> {
+        if self.garde(role) {
+            Ok(self.fichier(role))
+        } else {
+            Err(Erreur(format!(
+                "le fichier « {} » a été lu à mesure sans être gardé par le module : redonnez-le (conserver puis ajouter) avant d'en demander les lignes",
+                role.label()
+            )))
+        }
+    }
+
+    /// Starts keeping the bytes of a file, from its first.
+    fn garder(&mut self, role: Role, taille: usize) -> Result<(), Erreur> {
+        let mut buffer = Vec::new();
+        buffer.try_reserve_exact(taille).map_err(|_| Erreur(format!("mémoire insuffisante pour un fichier de {taille} octets")))?;
+        self.fichiers.insert(role, buffer);
+        self.recus.insert(role, (0, taille));
+        Ok(())
+    }
+
+    /// The ledger for `period`: read as it arrived, else from its kept bytes.
+    fn grand_livre(&mut self, period: Period) -> Result<LedgerRead, Erreur> {
+        if let Some((_, lu)) = self.lu.take().filter(|(p, _)| *p == period) {
+            return Ok(lu);
+        }
+        if let Some(lu) = self.au_fil.take().filter(|(p, _)| *p == period).and_then(|(_, feed)| feed.finish()) {
+            return Ok(lu);
+        }
+        Ok(Ledger::read(self.octets(Role::GrandLivre)?, period))
     }
 }
 
@@ -362,43 +411,83 @@ impl Seance {
         Ok(())
     }
 
-    /// Empties the buffer of a role and reserves `taille` bytes for it (one allocation for the
-    /// whole file, whatever the number of chunks).
+    /// Starts a file of `taille` bytes, given next by `ajouter`. The module keeps its bytes (one
+    /// allocation for the whole file, whatever the number of chunks), but for a ledger when the
+    /// parameters were given: its rows are then read as its chunks arrive and its bytes are not
+    /// kept (see [`Seance`]).
     pub fn preparer(&mut self, role_du_fichier: &str, taille: usize) -> Result<(), Erreur> {
         let role = role(role_du_fichier)?;
-        let buffer = self.fichiers.entry(role).or_default();
-        *buffer = Vec::new();
-        buffer.try_reserve_exact(taille).map_err(|_| Erreur(format!("mémoire insuffisante pour un fichier de {taille} octets")))?;
         self.calcul = None;
-        if role == Role::GrandLivre {
-            self.au_fil = self.periode.map(|p| (p, LedgerFeed::new(p)));
+        match self.periode.filter(|_| role == Role::GrandLivre) {
+            Some(period) => {
+                self.fichiers.remove(&role);
+                self.recus.insert(role, (0, taille));
+                self.au_fil = Some((period, LedgerFeed::new(period)));
+                self.lu = None;
+            }
+            None => self.garder(role, taille)?,
         }
         Ok(())
     }
 
-    /// Appends a chunk of a file (copied once, into wasm memory); the ledger's rows whose
-    /// lines are whole are read at once when the parameters were given.
-    pub fn ajouter(&mut self, role_du_fichier: &str, morceau: &[u8]) -> Result<(), Erreur> {
+    /// Gives the next chunk of a file. `false` when the module must have the ledger whole (its
+    /// chunks showed that it cannot be read as it arrives): it then keeps it, and the caller
+    /// gives it again from its first byte (this chunk included).
+    pub fn ajouter(&mut self, role_du_fichier: &str, morceau: &[u8]) -> Result<bool, Erreur> {
         let role = role(role_du_fichier)?;
+        let (recus, taille) = self.recus.entry(role).or_default();
+        *recus += morceau.len();
+        let (recus, taille) = (*recus, *taille);
+        if let Some((period, feed)) = self.au_fil.as_mut().filter(|_| role == Role::GrandLivre) {
+            if recus > taille {
+                return Err(Erreur(format!("grand livre plus long qu'annoncé : {recus} octets reçus pour {taille}")));
+            }
+            let period = *period;
+            let lu = if !feed.feed(morceau) {
+                None
+            } else if recus < taille {
+                return Ok(true);
+            } else {
+                self.au_fil.take().and_then(|(_, feed)| feed.finish())
+            };
+            self.au_fil = None;
+            return match lu {
+                Some(lu) => {
+                    self.lu = Some((period, lu));
+                    Ok(true)
+                }
+                None => {
+                    self.garder(role, taille)?;
+                    Ok(false)
+                }
+            };
+        }
         let buffer = self.fichiers.entry(role).or_default();
         buffer.try_reserve(morceau.len()).map_err(|_| Erreur("mémoire insuffisante pour lire le fichier".to_owned()))?;
         buffer.extend_from_slice(morceau);
+        Ok(true)
+    }
+
+    /// Starts keeping a file of `taille` bytes given again by `ajouter` from its first byte —
+    /// a ledger read as it arrived, before asking for its lines —, the computation kept.
+    pub fn conserver(&mut self, role_du_fichier: &str, taille: usize) -> Result<(), Erreur> {
+        let role = role(role_du_fichier)?;
         if role == Role::GrandLivre {
-            if let Some((_, feed)) = &mut self.au_fil {
-                if !feed.feed(morceau) {
-                    self.au_fil = None;
-                }
-            }
+            self.au_fil = None;
         }
-        Ok(())
+        self.garder(role, taille)
+    }
+
+    /// Whether the module holds every byte received of a file (else `conserver` it before
+    /// `detail` or `ligne`).
+    pub fn conserve(&self, role_du_fichier: &str) -> Result<bool, Erreur> {
+        Ok(self.garde(role(role_du_fichier)?))
     }
 
     /// Reads, validates and allocates the three files; keeps everything for the next questions.
     pub fn calculer(&mut self, parametres: JsParametres) -> Result<JsResultat, Erreur> {
         let options = parametres_de(parametres)?.options()?;
-        // The ledger read as it arrived, if it was for this period and could be; else now.
-        let au_fil = self.au_fil.take().filter(|(p, _)| *p == options.period).and_then(|(_, feed)| feed.finish());
-        let ledger = au_fil.unwrap_or_else(|| Ledger::read(self.fichier(Role::GrandLivre), options.period));
+        let ledger = self.grand_livre(options.period)?;
         let (computation, diagnostics) = compute_read(ledger, self.fichier(Role::Correspondance), self.fichier(Role::Inducteurs));
         let allocation = computation.as_ref().map(|c| &c.allocation);
         let document = allocation.map(|a| Document::new(a, &diagnostics));
@@ -428,7 +517,7 @@ impl Seance {
             rubriques: book.headings.iter().map(|(id, libelle)| Libelle { id: id.clone(), libelle: libelle.clone() }).collect(),
             libelles,
             diagnostics: synthese(&diagnostics),
-            octets: Role::ALL.iter().map(|&r| (r.label(), self.fichier(r).len())).collect(),
+            octets: Role::ALL.iter().map(|&r| (r.label(), self.recus.get(&r).map_or(0, |x| x.0))).collect(),
         };
         let value = to_js(&resultat)?;
         let pools = allocation.iter().flat_map(|a| a.pools.iter().map(|p| p.key.clone())).collect();
@@ -469,7 +558,7 @@ impl Seance {
 
     /// Line `numero` of a file, cut into cells beside its header (`null` if there is none).
     pub fn ligne(&self, fichier: &str, numero: u32) -> Result<JsValue, Erreur> {
-        to_js(&raw_line(self.fichier(role(fichier)?), numero))
+        to_js(&raw_line(self.octets(role(fichier)?)?, numero))
     }
 
     /// The ledger lines behind a figure of the results.
@@ -497,7 +586,7 @@ impl Seance {
         };
         let empty = Mappings::default();
         let mappings = calcul.computation.as_ref().map(|c| &c.mappings).or(calcul.mappings.as_ref()).unwrap_or(&empty);
-        let ledger = self.fichier(Role::GrandLivre);
+        let ledger = self.octets(Role::GrandLivre)?;
         let detail =
             lines_behind(ledger, mappings, calcul.period, &figure, nature, c.limite.unwrap_or(DETAIL_LIMIT).min(DETAIL_LIMIT))?;
         to_js(&detail)

@@ -15,7 +15,8 @@ export function prechauffer({ Seance, prechauffage }) {
       s.parametrer({});
       for (const [role, octets] of fichiers) {
         s.preparer(role, octets.length);
-        s.ajouter(role, octets);
+        // `false` : le module veut le fichier en entier depuis son premier octet (ici, le même).
+        if (!s.ajouter(role, octets)) s.ajouter(role, octets);
       }
       s.calculer({});
     } finally {

@@ -1,7 +1,7 @@
 // Le Web Worker du calcul : il charge le module WebAssembly (et le préchauffe), reçoit les
-// fichiers par morceaux que la page lit et lui transfère, les passe à la mémoire du module (jamais
-// en une chaîne JavaScript), le module lisant les lignes du grand livre à mesure,
-// annonce sa progression, calcule, puis répond aux questions de la page (diagnostics, détail
+// fichiers par morceaux que la page lit et lui transfère, les passe au module (jamais en une
+// chaîne JavaScript), le module lisant les lignes du grand livre à mesure sans en garder les
+// octets (le travailleur garde ses morceaux), annonce sa progression, calcule, puis répond aux questions de la page (diagnostics, détail
 // d'un chiffre, ligne d'un fichier, exports ; préprojet du calcul et ses exports, ETP d'un
 // fichier du personnel, loyer interne). La page l'arrête (terminate) pour annuler.
 // La revue de CMA France (onglet « Revue CMA France ») passe aussi par lui : chaque fichier de
@@ -53,9 +53,27 @@ async function prochainMorceau(id) {
   }
 }
 
+// Les morceaux du grand livre du dernier calcul, tels que la page les a transférés : le module lit
+// ses lignes à mesure sans copier ses octets dans sa mémoire (100 Mo pour un million de lignes) ;
+// il ne les reçoit qu'au premier détail d'un chiffre ou à la première ligne du grand livre
+// demandée (`avecGrandLivre`). `null` quand le module les a déjà.
+let grandLivre = null;
+
+/** La séance, le grand livre redonné au module s'il ne l'a pas gardé. */
+function avecGrandLivre() {
+  const s = exiger();
+  if (grandLivre) {
+    s.conserver('grand-livre', grandLivre.taille);
+    for (const octets of grandLivre.morceaux) s.ajouter('grand-livre', octets);
+    grandLivre = null;
+  }
+  return s;
+}
+
 async function calculer(id, roles, parametres) {
   seance?.free();
   seance = new Seance();
+  grandLivre = null;
   // Les paramètres d'abord : le module lit les lignes du grand livre à mesure que ses morceaux
   // arrivent, pendant que la page lit le morceau suivant sur le disque.
   seance.parametrer(parametres);
@@ -64,15 +82,20 @@ async function calculer(id, roles, parametres) {
   const debut = performance.now();
   for (const { role, taille } of roles) {
     seance.preparer(role, taille);
+    const gardes = [];
     for (let recus = 0; recus < taille;) {
       const morceau = await prochainMorceau(id);
       if (morceau.role !== role) throw new Error(`morceau de « ${morceau.role} » reçu pendant la lecture de « ${role} »`);
       const octets = new Uint8Array(morceau.octets);
-      seance.ajouter(role, octets);
+      if (role === 'grand-livre') gardes.push(octets);
+      // `false` : le grand livre doit être lu en entier (Windows-1252, classeur…) ; le module le
+      // garde désormais et le reprend à son premier octet.
+      if (!seance.ajouter(role, octets)) for (const m of gardes) seance.ajouter(role, m);
       recus += octets.length;
       lus += octets.length;
       postMessage({ id, progres: { etape: 'lecture', role, lus, total } });
     }
+    if (role === 'grand-livre' && !seance.conserve(role)) grandLivre = { taille, morceaux: gardes };
   }
   const lu = performance.now();
   postMessage({ id, progres: { etape: 'calcul', lus, total } });
@@ -132,8 +155,10 @@ self.onmessage = async (evenement) => {
       case 'modele': reponse = { valeur: modele(d.role) }; break;
       case 'calculer': reponse = { valeur: await calculer(id, d.roles, d.parametres) }; break;
       case 'diagnostics': reponse = { valeur: exiger().diagnostics(d.filtre) }; break;
-      case 'ligne': reponse = { valeur: exiger().ligne(d.fichier, d.numero) }; break;
-      case 'detail': reponse = { valeur: exiger().detail(d.cible) }; break;
+      case 'ligne':
+        reponse = { valeur: (d.fichier === 'grand-livre' ? avecGrandLivre() : exiger()).ligne(d.fichier, d.numero) };
+        break;
+      case 'detail': reponse = { valeur: avecGrandLivre().detail(d.cible) }; break;
       case 'classeur': reponse = octetsDe(exiger().classeur()); break;
       case 'csv': reponse = octetsDe(exiger().csv(d.table)); break;
       case 'json': reponse = { valeur: exiger().json() }; break;
