@@ -50,7 +50,7 @@ for (const [role, name] of Object.entries(files)) {
     turn = 1 - turn;
     next = file.read(buffers[turn], 0, CHUNK, position);
     if (!seance.ajouter(role, chunk)) {
-      // The module must have this ledger whole: it takes it again from its first byte.
+      // The module asks for the ledger again from its first byte (not UTF-8: three passes).
       await next;
       position = 0;
       next = file.read(buffers[turn], 0, CHUNK, position);

@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use super::cells::CellTable;
 use super::fec::{self, FecChecks};
-use super::source::Recognised;
+use super::source::{self, Decoder, FileScan, Recognised, SingleByte};
 use super::table::{ColumnDef, MAX_INPUT_BYTES, Row, Table, normalise_header, too_large};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, InputFile};
@@ -226,13 +226,27 @@ impl Ledger {
         }
         let mut piece = vec![0; chunk.max(1)];
         let mut feed = LedgerFeed::new(period);
-        loop {
-            let n = read_some(&mut source, &mut piece)?;
-            if n == 0 {
-                break;
+        'pass: loop {
+            loop {
+                let n = read_some(&mut source, &mut piece)?;
+                if n == 0 {
+                    break;
+                }
+                match feed.feed(&piece[..n]) {
+                    Step::Next => {}
+                    Step::Again => {
+                        source.seek(SeekFrom::Start(0))?;
+                        continue 'pass;
+                    }
+                    Step::Whole => return whole(source, period),
+                }
             }
-            if !feed.feed(&piece[..n]) {
-                return whole(source, period);
+            match feed.end() {
+                Step::Next => break,
+                Step::Again => {
+                    source.seek(SeekFrom::Start(0))?;
+                }
+                Step::Whole => return whole(source, period),
             }
         }
         match feed.finish() {
@@ -244,68 +258,174 @@ impl Ledger {
 
 /// A ledger read piece by piece as its bytes arrive (from a file by the CLI, from the dropped
 /// file by the page's worker), rows read as soon as their line is whole: the same ledger and
-/// findings as [`Ledger::read`] on all the bytes. Only UTF-8 CSV is read so; for anything else
-/// (workbook, UTF-16, Windows-1252, a header longer than 16 Mio) [`LedgerFeed::feed`] or
-/// [`LedgerFeed::finish`] says that the file must be read whole, with [`Ledger::read`].
+/// findings as [`Ledger::read`] on all the bytes.
+///
+/// A UTF-8 CSV is read in one pass. A CSV in another encoding is read in two: the first stops
+/// where the text is not UTF-8; the second, from the first byte again, scans the whole file for
+/// how [`Ledger::read`] would decode it ([`source::FileScan`]) while it reads its rows decoded
+/// as Windows-1252, the usual case. When the file says otherwise (ISO-8859-15, lines of both
+/// encodings), a third pass reads it decoded its own way. Anything else (workbook, UTF-16, a
+/// binary file, a header longer than 16 Mio) must be read whole, with [`Ledger::read`].
 pub struct LedgerFeed {
     period: Period,
     state: Feed,
+    /// The decoding of a CSV that is not UTF-8, in the passes that read its rows.
+    decoder: Option<Decoder>,
+    /// The second pass: the file scanned for its own decoding, beside the rows read.
+    scan: Option<Box<FileScan>>,
+}
+
+/// What the caller of [`LedgerFeed`] does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Gives the next piece; after [`LedgerFeed::end`], takes the ledger ([`LedgerFeed::finish`]).
+    Next,
+    /// Gives the file again from its first byte.
+    Again,
+    /// Reads the file whole, with [`Ledger::read`].
+    Whole,
 }
 
 enum Feed {
     /// The first bytes, until the header line is whole.
     Head(Vec<u8>),
     Rows(Box<(Table<'static>, LedgerReader, Vec<Diagnostic>)>),
-    /// To be read whole.
+    /// Every piece read.
+    Read(Box<LedgerRead>),
+    /// The first pass met text that is not UTF-8.
+    NotUtf8,
+    /// To be read whole (or, in the second pass, in a third).
     Whole,
 }
 
 impl LedgerFeed {
     pub fn new(period: Period) -> LedgerFeed {
-        LedgerFeed { period, state: Feed::Head(Vec::new()) }
+        LedgerFeed { period, state: Feed::Head(Vec::new()), decoder: None, scan: None }
     }
 
-    /// Reads the next piece; `false` when the file must be read whole (give nothing more).
-    pub fn feed(&mut self, piece: &[u8]) -> bool {
-        match &mut self.state {
-            Feed::Head(head) => {
-                head.extend_from_slice(piece);
-                let head = std::mem::take(head);
-                self.state = match Table::open_head(&head, false, InputFile::GrandLivre, COLUMNS) {
-                    Some((table, used)) => self.rows(table, &head[used..]),
-                    None if head.len() > 16 * CHUNK => Feed::Whole,
-                    None => Feed::Head(head),
-                };
-            }
-            Feed::Rows(rows) => {
-                let (table, reader, diagnostics) = &mut **rows;
-                if !table.feed(piece, diagnostics, |row, diags| reader.row(&row, diags)) {
-                    self.state = Feed::Whole;
-                }
-            }
-            Feed::Whole => {}
+    /// Reads the next piece.
+    pub fn feed(&mut self, piece: &[u8]) -> Step {
+        if let Some(scan) = &mut self.scan {
+            scan.piece(piece);
         }
-        !matches!(self.state, Feed::Whole)
-    }
-
-    /// The ledger once every piece has been given; `None` when it must be read whole.
-    pub fn finish(self) -> Option<LedgerRead> {
-        let state = match self.state {
-            Feed::Head(head) => match Table::open_head(&head, true, InputFile::GrandLivre, COLUMNS) {
-                Some((table, used)) => LedgerFeed { period: self.period, state: Feed::Head(Vec::new()) }.rows(table, &head[used..]),
-                None => Feed::Whole,
-            },
+        if matches!(self.state, Feed::Whole) {
+            return self.step();
+        }
+        let decoded;
+        let text = match &mut self.decoder {
+            Some(decoder) => {
+                decoded = decoder.piece(piece);
+                &decoded[..]
+            }
+            None => piece,
+        };
+        self.state = match std::mem::replace(&mut self.state, Feed::Whole) {
+            // The header in the first piece, as nearly always: read from the piece, not a copy.
+            Feed::Head(head) if head.is_empty() => self.after_head(text, false),
+            Feed::Head(mut head) => {
+                head.extend_from_slice(text);
+                self.after_head(&head, false)
+            }
+            Feed::Rows(mut rows) => {
+                let (table, reader, diagnostics) = &mut *rows;
+                if table.feed(text, diagnostics, |row, diags| reader.row(&row, diags)) { Feed::Rows(rows) } else { self.stopped() }
+            }
             state => state,
         };
-        match state {
+        if matches!(self.state, Feed::NotUtf8) {
+            self.second_pass();
+            return Step::Again;
+        }
+        self.step()
+    }
+
+    /// Says that every piece of this pass was given.
+    pub fn end(&mut self) -> Step {
+        if let Some(scan) = self.scan.take() {
+            let Some(single) = scan.end() else {
+                self.state = Feed::Whole;
+                return Step::Whole;
+            };
+            if self.decoder.as_ref().is_none_or(|d| *d.single() != single) {
+                // Not the decoding assumed: a third pass, decoded the file's own way.
+                self.decoder = Some(Decoder::new(single, true));
+                self.state = Feed::Head(Vec::new());
+                return Step::Again;
+            }
+        }
+        let rest = self.decoder.as_mut().map(Decoder::end).unwrap_or_default();
+        let state = match std::mem::replace(&mut self.state, Feed::Whole) {
+            Feed::Head(mut head) => {
+                head.extend_from_slice(&rest);
+                self.after_head(&head, true)
+            }
+            Feed::Rows(mut rows) => {
+                let (table, reader, diagnostics) = &mut *rows;
+                let fed = rest.is_empty() || table.feed(&rest, diagnostics, |row, diags| reader.row(&row, diags));
+                if fed { Feed::Rows(rows) } else { self.stopped() }
+            }
+            state => state,
+        };
+        self.state = match state {
             Feed::Rows(rows) => {
                 let (mut table, mut reader, mut diagnostics) = *rows;
-                if !table.finish(&mut diagnostics, |row, diags| reader.row(&row, diags)) {
-                    return None;
+                if table.finish(&mut diagnostics, |row, diags| reader.row(&row, diags)) {
+                    Feed::Read(Box::new(Ok(reader.finish(&table, diagnostics))))
+                } else {
+                    self.stopped()
                 }
-                Some(Ok(reader.finish(&table, diagnostics)))
             }
-            Feed::Head(_) | Feed::Whole => None,
+            state => state,
+        };
+        if matches!(self.state, Feed::NotUtf8) {
+            self.second_pass();
+            return Step::Again;
+        }
+        self.step()
+    }
+
+    /// The ledger, once [`LedgerFeed::end`] said [`Step::Next`]; else `None`.
+    pub fn finish(self) -> Option<LedgerRead> {
+        match self.state {
+            Feed::Read(read) => Some(*read),
+            _ => None,
+        }
+    }
+
+    fn step(&self) -> Step {
+        match self.state {
+            // The second pass goes on to the end of the file: its scan decides.
+            Feed::Whole if self.scan.is_none() => Step::Whole,
+            _ => Step::Next,
+        }
+    }
+
+    /// The rows could not be read as UTF-8 (text that is not, or a NUL byte: the scan tells).
+    fn stopped(&self) -> Feed {
+        if self.decoder.is_none() { Feed::NotUtf8 } else { Feed::Whole }
+    }
+
+    /// From the first byte again: the file scanned for its decoding, its rows read meanwhile as
+    /// Windows-1252.
+    fn second_pass(&mut self) {
+        self.scan = Some(Box::default());
+        self.decoder = Some(Decoder::new(SingleByte::likely(), true));
+        self.state = Feed::Head(Vec::new());
+    }
+
+    /// Where the first bytes `head` (all of them when `at_end`) lead.
+    fn after_head(&self, head: &[u8], at_end: bool) -> Feed {
+        match Table::open_head(head, at_end, InputFile::GrandLivre, COLUMNS) {
+            Some((mut table, used)) => {
+                if let Some(decoder) = &self.decoder {
+                    table.decoded(decoder.single());
+                }
+                self.rows(table, &head[used..])
+            }
+            None if Table::whole_only(head) => Feed::Whole,
+            None if source::not_utf8(head) => self.stopped(),
+            None if at_end || head.len() > 16 * CHUNK => Feed::Whole,
+            None => Feed::Head(head.to_vec()),
         }
     }
 
@@ -314,7 +434,7 @@ impl LedgerFeed {
         // A header the ledger cannot use is said by the whole reading, with the same words.
         let Ok((mut reader, mut diagnostics)) = LedgerReader::new(&table, self.period) else { return Feed::Whole };
         if !table.feed(first, &mut diagnostics, |row, diags| reader.row(&row, diags)) {
-            return Feed::Whole;
+            return self.stopped();
         }
         Feed::Rows(Box::new((table, reader, diagnostics)))
     }

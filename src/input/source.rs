@@ -123,66 +123,306 @@ fn binary_kind(bytes: &[u8]) -> Option<String> {
 /// Windows-1252 or ISO-8859-15, told apart by the bytes each one uses; or, when some lines are
 /// valid UTF-8 and others are not, each line decoded on its own.
 fn decode_single_byte<'a>(bytes: &'a [u8], file: InputFile, findings: &mut Vec<Diagnostic>) -> (Cow<'a, [u8]>, &'static str) {
-    let mut utf8_line = None;
-    let mut other_line = None;
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        if line.is_ascii() {
-            continue;
-        }
-        if std::str::from_utf8(line).is_ok() {
-            utf8_line.get_or_insert(i + 1);
-        } else {
-            other_line.get_or_insert(i + 1);
-        }
-        if utf8_line.is_some() && other_line.is_some() {
-            break;
-        }
+    let mut scan = Scan::default();
+    scan.text(bytes);
+    let single = scan.decided();
+    findings.push(single.finding(file));
+    let mut decoder = Decoder::new(single, false);
+    let mut text = decoder.piece(bytes);
+    text.extend_from_slice(&decoder.end());
+    (Cow::Owned(text), single.name())
+}
+
+/// How a text that is not UTF-8 is decoded, decided over the whole of it ([`Scan`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SingleByte {
+    encoding: &'static encoding_rs::Encoding,
+    name: &'static str,
+    /// The first non-ASCII line in UTF-8 and the first not in UTF-8, when there are both: each
+    /// line is then decoded on its own.
+    mixed: Option<(usize, usize)>,
+}
+
+impl SingleByte {
+    /// Windows-1252 for every line: the decoding of nearly every export that is not in UTF-8,
+    /// assumed while the file is scanned for its own.
+    pub fn likely() -> SingleByte {
+        SingleByte { encoding: encoding_rs::WINDOWS_1252, name: "Windows-1252", mixed: None }
     }
-    let single = single_byte_encoding(bytes);
-    if let (Some(u), Some(o)) = (utf8_line, other_line) {
-        let mut text = Vec::with_capacity(bytes.len() + bytes.len() / 8);
-        for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-            if i > 0 {
-                text.push(b'\n');
-            }
-            match std::str::from_utf8(line) {
-                Ok(_) => text.extend_from_slice(line),
-                Err(_) => text.extend_from_slice(single.0.decode_without_bom_handling(line).0.as_bytes()),
-            }
-        }
-        findings.push(
-            Diagnostic::new(
+
+    /// The encoding as [`Recognised::encoding`] names it.
+    pub fn name(&self) -> &'static str {
+        if self.mixed.is_some() { "mixte" } else { self.name }
+    }
+
+    /// The finding of the conversion: `F008`, or `F009` for mixed encodings.
+    pub fn finding(&self, file: InputFile) -> Diagnostic {
+        match self.mixed {
+            Some((u, o)) => Diagnostic::new(
                 Code::F009,
                 file,
                 format!(
                     "encodages mêlés : la ligne {u} est en UTF-8, la ligne {o} en {} ; chaque ligne est lue dans son encodage",
-                    single.1
+                    self.name
                 ),
             )
             .at_line(o as u32)
             .hint("Le fichier a été assemblé à partir de plusieurs exports : vérifiez les accents et réenregistrez-le en « CSV UTF-8 »."),
-        );
-        return (Cow::Owned(text), "mixte");
+            None => Diagnostic::new(Code::F008, file, format!("encodage {} détecté (le fichier n'est pas en UTF-8), converti", self.name))
+                .hint("Rien à faire si les accents s'affichent bien dans les diagnostics ; sinon, réenregistrez le fichier en « CSV UTF-8 »."),
+        }
     }
-    findings.push(
-        Diagnostic::new(Code::F008, file, format!("encodage {} détecté (le fichier n'est pas en UTF-8), converti", single.1))
-            .hint("Rien à faire si les accents s'affichent bien dans les diagnostics ; sinon, réenregistrez le fichier en « CSV UTF-8 »."),
-    );
-    let (text, _) = single.0.decode_without_bom_handling(bytes);
-    (Cow::Owned(text.into_owned().into_bytes()), single.1)
 }
 
-/// Bytes 0x80–0x9F are printable only in Windows-1252 (€ ’ œ …); without them, the bytes where
-/// ISO-8859-15 differs from Latin-1 (€ Š š Ž ž Œ œ Ÿ, rare as ¤ ¦ ¨ ´ ¸ ¼ ½ ¾ in French text)
-/// point to ISO-8859-15. Otherwise both agree on every byte used: Windows-1252 is named.
-fn single_byte_encoding(bytes: &[u8]) -> (&'static encoding_rs::Encoding, &'static str) {
-    if bytes.iter().any(|b| (0x80..=0x9F).contains(b)) {
-        return (encoding_rs::WINDOWS_1252, "Windows-1252");
+/// What decides the decoding of a text that is not UTF-8, gathered as its bytes come (the whole
+/// text at once, or piece by piece): which bytes it uses (Windows-1252 or ISO-8859-15), and its
+/// first non-ASCII line valid in UTF-8 and first one that is not (mixed encodings).
+#[derive(Default)]
+pub struct Scan {
+    /// Lines ended so far.
+    lines: usize,
+    /// The start of the line the last piece cut.
+    cut: Vec<u8>,
+    utf8_line: Option<usize>,
+    other_line: Option<usize>,
+    /// Bytes 0x80–0x9F, printable only in Windows-1252 (€ ’ œ …).
+    c1: bool,
+    /// Without them, the bytes where ISO-8859-15 differs from Latin-1 (€ Š š Ž ž Œ œ Ÿ, rare as
+    /// ¤ ¦ ¨ ´ ¸ ¼ ½ ¾ in French text) point to ISO-8859-15; otherwise both agree on every byte
+    /// used and Windows-1252 is named.
+    iso: bool,
+}
+
+impl Scan {
+    /// The next bytes of the text.
+    pub fn text(&mut self, piece: &[u8]) {
+        let ascii = piece.is_ascii();
+        // Once a byte 0x80–0x9F is met, Windows-1252 is decided: no need to look further.
+        if !ascii && !self.c1 {
+            self.c1 = any_byte(piece, |b| b & 0xE0 == 0x80);
+            if !self.c1 && !self.iso {
+                self.iso = any_byte(piece, |b| matches!(b, 0xA4 | 0xA6 | 0xA8 | 0xB4 | 0xB8 | 0xBC | 0xBD | 0xBE));
+            }
+        }
+        let mut rest = piece;
+        if !self.cut.is_empty() {
+            let Some(end) = memchr::memchr(b'\n', rest) else {
+                self.cut.extend_from_slice(rest);
+                return;
+            };
+            let mut line = std::mem::take(&mut self.cut);
+            line.extend_from_slice(&rest[..end]);
+            self.line(&line);
+            line.clear();
+            self.cut = line;
+            rest = &rest[end + 1..];
+        }
+        let Some(last) = memchr::memrchr(b'\n', rest) else {
+            self.cut.extend_from_slice(rest);
+            return;
+        };
+        // The whole lines: only those with a byte that is not ASCII are looked at.
+        let whole = &rest[..=last];
+        let before = self.lines;
+        let (mut at, mut ended) = (0, 0);
+        while !ascii && !self.settled() {
+            let Some(found) = first_non_ascii(&whole[at..]) else { break };
+            let found = at + found;
+            let start = memchr::memrchr(b'\n', &whole[at..found]).map_or(at, |i| at + i + 1);
+            let end = found + memchr::memchr(b'\n', &whole[found..]).unwrap_or(whole.len() - 1 - found);
+            ended += memchr::memchr_iter(b'\n', &whole[at..start]).count();
+            self.lines = before + ended;
+            self.line(&whole[start..end]);
+            ended += 1;
+            at = end + 1;
+        }
+        self.lines = before + ended + memchr::memchr_iter(b'\n', &whole[at..]).count();
+        self.cut.extend_from_slice(&rest[last + 1..]);
     }
-    if bytes.iter().any(|b| matches!(b, 0xA4 | 0xA6 | 0xA8 | 0xB4 | 0xB8 | 0xBC | 0xBD | 0xBE)) {
-        return (encoding_rs::ISO_8859_15, "ISO-8859-15");
+
+    /// Both kinds of line met: nothing more to learn from lines.
+    fn settled(&self) -> bool {
+        self.utf8_line.is_some() && self.other_line.is_some()
     }
-    (encoding_rs::WINDOWS_1252, "Windows-1252")
+
+    /// A line whole, without its line feed.
+    fn line(&mut self, line: &[u8]) {
+        self.lines += 1;
+        if self.settled() || line.is_ascii() {
+            return;
+        }
+        if simdutf8::basic::from_utf8(line).is_ok() {
+            self.utf8_line.get_or_insert(self.lines);
+        } else {
+            self.other_line.get_or_insert(self.lines);
+        }
+    }
+
+    /// The decoding, once the whole text has been given.
+    pub fn decided(mut self) -> SingleByte {
+        let cut = std::mem::take(&mut self.cut);
+        self.line(&cut);
+        let (encoding, name) = if self.c1 || !self.iso {
+            (encoding_rs::WINDOWS_1252, "Windows-1252")
+        } else {
+            (encoding_rs::ISO_8859_15, "ISO-8859-15")
+        };
+        SingleByte { encoding, name, mixed: self.utf8_line.zip(self.other_line) }
+    }
+}
+
+/// The position of the first byte of `bytes` that is not ASCII.
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    let mut start = 0;
+    for chunk in bytes.chunks(64) {
+        if !chunk.is_ascii() {
+            return chunk.iter().position(|&b| !b.is_ascii()).map(|p| start + p);
+        }
+        start += chunk.len();
+    }
+    None
+}
+
+/// Whether a byte of `bytes` passes `test`: 64 bytes at a time, without a branch inside, which
+/// the compiler turns into vector code.
+fn any_byte(bytes: &[u8], test: impl Fn(u8) -> bool) -> bool {
+    bytes.chunks(64).any(|chunk| chunk.iter().fold(false, |found, &b| found | test(b)))
+}
+
+/// A CSV that is not UTF-8 after all, scanned piece by piece from its first byte for how to
+/// decode it ([`Scan`], after a byte-order mark), and for the signs that it is no text at all
+/// that [`decode`] looks for in its first 64 Kio.
+#[derive(Default)]
+pub struct FileScan {
+    first: Vec<u8>,
+    started: bool,
+    scan: Scan,
+}
+
+/// The bytes where [`decode`] looks for signs of a binary file.
+const BINARY_WINDOW: usize = 64 * 1024;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl FileScan {
+    pub fn piece(&mut self, piece: &[u8]) {
+        if self.started {
+            self.scan.text(piece);
+            return;
+        }
+        let take = (BINARY_WINDOW - self.first.len()).min(piece.len());
+        self.first.extend_from_slice(&piece[..take]);
+        if self.first.len() == BINARY_WINDOW {
+            self.start();
+            self.scan.text(&piece[take..]);
+        }
+    }
+
+    fn start(&mut self) {
+        self.started = true;
+        let first = std::mem::take(&mut self.first);
+        self.scan.text(first.strip_prefix(BOM).unwrap_or(&first));
+        self.first = first;
+    }
+
+    /// Once every piece is given: the decoding of the file, or `None` when it must be read
+    /// whole (a workbook, UTF-16, a binary file: the whole reading says so).
+    pub fn end(mut self) -> Option<SingleByte> {
+        if !self.started {
+            self.start();
+        }
+        let first = &self.first;
+        if sheet::workbook_kind(first).is_some() || first.starts_with(b"\xFF\xFE") || first.starts_with(b"\xFE\xFF") || looks_binary(first) {
+            return None;
+        }
+        Some(self.scan.decided())
+    }
+}
+
+/// Decodes a text that is not UTF-8, piece by piece, as [`decode`] decodes it whole: UTF-8 out.
+pub struct Decoder {
+    single: SingleByte,
+    /// The first bytes of a file, until it is known whether they are a byte-order mark (dropped,
+    /// as [`decode`] drops it).
+    start: Option<Vec<u8>>,
+    /// Mixed encodings: the start of the line the last piece cut.
+    cut: Vec<u8>,
+}
+
+impl Decoder {
+    /// The decoder of a text (`bom`: of a file from its first byte, a byte-order mark dropped).
+    pub fn new(single: SingleByte, bom: bool) -> Decoder {
+        Decoder { single, start: bom.then(Vec::new), cut: Vec::new() }
+    }
+
+
+    pub fn single(&self) -> &SingleByte {
+        &self.single
+    }
+
+    /// The UTF-8 text of the next piece (for mixed encodings, up to its last line feed).
+    pub fn piece(&mut self, piece: &[u8]) -> Vec<u8> {
+        let Some(mut start) = self.start.take() else { return self.text(piece) };
+        let take = (BOM.len() - start.len()).min(piece.len());
+        start.extend_from_slice(&piece[..take]);
+        if start.len() < BOM.len() {
+            self.start = Some(start);
+            return Vec::new();
+        }
+        let mut out = if start == BOM { Vec::new() } else { self.text(&start) };
+        out.extend_from_slice(&self.text(&piece[take..]));
+        out
+    }
+
+    fn text(&mut self, piece: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.cut.len() + piece.len() + piece.len() / 8);
+        if self.single.mixed.is_none() {
+            out.extend_from_slice(self.single.encoding.decode_without_bom_handling(piece).0.as_bytes());
+            return out;
+        }
+        let Some(last) = memchr::memrchr(b'\n', piece) else {
+            self.cut.extend_from_slice(piece);
+            return out;
+        };
+        for (i, line) in piece[..last].split(|&b| b == b'\n').enumerate() {
+            if i == 0 && !self.cut.is_empty() {
+                let mut whole = std::mem::take(&mut self.cut);
+                whole.extend_from_slice(line);
+                self.line(&whole, &mut out);
+            } else {
+                self.line(line, &mut out);
+            }
+            out.push(b'\n');
+        }
+        self.cut.extend_from_slice(&piece[last + 1..]);
+        out
+    }
+
+    /// The end of the text: the last line, for mixed encodings.
+    pub fn end(&mut self) -> Vec<u8> {
+        let mut out = match self.start.take() {
+            Some(start) => self.text(&start),
+            None => Vec::new(),
+        };
+        if self.single.mixed.is_some() {
+            let cut = std::mem::take(&mut self.cut);
+            self.line(&cut, &mut out);
+        }
+        out
+    }
+
+    fn line(&self, line: &[u8], out: &mut Vec<u8>) {
+        match std::str::from_utf8(line) {
+            Ok(_) => out.extend_from_slice(line),
+            Err(_) => out.extend_from_slice(self.single.encoding.decode_without_bom_handling(line).0.as_bytes()),
+        }
+    }
+}
+
+/// Whether bytes hold a sequence that is not UTF-8 (an incomplete one at their end does not
+/// count: the next piece may complete it).
+pub fn not_utf8(bytes: &[u8]) -> bool {
+    matches!(simdutf8::compat::from_utf8(bytes), Err(e) if e.error_len().is_some())
 }
 
 /// The separator of the header line: the most frequent of `;` TAB `|` `,` outside quotes; ties

@@ -18,7 +18,7 @@ use crate::date::Date;
 use crate::detail::{Figure, lines_behind, raw_line};
 use crate::diagnostic::{CATALOGUE, Diagnostic, Severity};
 use crate::input::Ledger;
-use crate::input::ledger::{LedgerFeed, LedgerRead, Period};
+use crate::input::ledger::{LedgerFeed, LedgerRead, Period, Step};
 use crate::input::role::{Role, recognise};
 use crate::input::{Mappings, Nature};
 use crate::report::{ActionRow, ActivityRow, CertificationRow, ControlRow, Document, PoolRow, TraceRow, diagnostic_rows};
@@ -225,9 +225,9 @@ struct Calcul {
 /// The module keeps the bytes of every file but one: a ledger read as its chunks arrive (the
 /// parameters given first) is not copied into wasm memory — the caller, which has its chunks
 /// anyway, gives them again ([`Seance::conserver`]) when it needs the ledger's lines (drill-down,
-/// a line of the file), or at once when [`Seance::ajouter`] answers `false` (a ledger that must
-/// be read whole: Windows-1252, a workbook…). For a region's million lines this spares copying
-/// 100 Mo and growing the module's memory by as much.
+/// a line of the file), and from the first whenever [`Seance::ajouter`] answers `false` (a
+/// ledger in Windows-1252 is read in three passes; a workbook is kept whole). For a region's
+/// million lines this spares copying 100 Mo and growing the module's memory by as much.
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Seance {
@@ -280,8 +280,10 @@ impl Seance {
         if let Some((_, lu)) = self.lu.take().filter(|(p, _)| *p == period) {
             return Ok(lu);
         }
-        if let Some(lu) = self.au_fil.take().filter(|(p, _)| *p == period).and_then(|(_, feed)| feed.finish()) {
-            return Ok(lu);
+        if let Some((_, mut feed)) = self.au_fil.take().filter(|(p, _)| *p == period) {
+            if let Some(lu) = (feed.end() == Step::Next).then(|| feed.finish()).flatten() {
+                return Ok(lu);
+            }
         }
         Ok(Ledger::read(self.octets(Role::GrandLivre)?, period))
     }
@@ -430,9 +432,10 @@ impl Seance {
         Ok(())
     }
 
-    /// Gives the next chunk of a file. `false` when the module must have the ledger whole (its
-    /// chunks showed that it cannot be read as it arrives): it then keeps it, and the caller
-    /// gives it again from its first byte (this chunk included).
+    /// Gives the next chunk of a file. `false` when the caller must give the ledger again from
+    /// its first byte (this chunk included), and every chunk after: a ledger that is not UTF-8
+    /// is read in three passes (the second scans it for its decoding), and one that cannot be
+    /// read as it arrives at all (a workbook…) is then kept whole.
     pub fn ajouter(&mut self, role_du_fichier: &str, morceau: &[u8]) -> Result<bool, Erreur> {
         let role = role(role_du_fichier)?;
         let (recus, taille) = self.recus.entry(role).or_default();
@@ -443,24 +446,28 @@ impl Seance {
                 return Err(Erreur(format!("grand livre plus long qu'annoncé : {recus} octets reçus pour {taille}")));
             }
             let period = *period;
-            let lu = if !feed.feed(morceau) {
-                None
-            } else if recus < taille {
-                return Ok(true);
-            } else {
-                self.au_fil.take().and_then(|(_, feed)| feed.finish())
-            };
+            let mut step = feed.feed(morceau);
+            if step == Step::Next && recus == taille {
+                step = feed.end();
+            }
+            match step {
+                Step::Next if recus < taille => return Ok(true),
+                Step::Next => {
+                    if let Some(lu) = self.au_fil.take().and_then(|(_, feed)| feed.finish()) {
+                        self.lu = Some((period, lu));
+                        return Ok(true);
+                    }
+                }
+                // Not UTF-8: the file again, scanned for its decoding, then decoded and read.
+                Step::Again => {
+                    self.recus.insert(role, (0, taille));
+                    return Ok(false);
+                }
+                Step::Whole => {}
+            }
             self.au_fil = None;
-            return match lu {
-                Some(lu) => {
-                    self.lu = Some((period, lu));
-                    Ok(true)
-                }
-                None => {
-                    self.garder(role, taille)?;
-                    Ok(false)
-                }
-            };
+            self.garder(role, taille)?;
+            return Ok(false);
         }
         let buffer = self.fichiers.entry(role).or_default();
         buffer.try_reserve(morceau.len()).map_err(|_| Erreur("mémoire insuffisante pour lire le fichier".to_owned()))?;

@@ -143,21 +143,37 @@ impl std::io::Seek for Counted<'_> {
     }
 }
 
+/// UTF-8 CSV is read in pieces in one pass; CSV in another encoding in pieces too, in two (the
+/// first stops at the first text that is not UTF-8, the second scans the file for its decoding
+/// while it reads it as Windows-1252) or three (the decoding was another); the others
+/// (workbooks, empty or binary files, a header the ledger cannot use) are read whole.
 #[test]
-fn utf8_ledgers_are_read_in_pieces_and_the_others_whole() {
+fn csv_ledgers_are_read_in_pieces_and_the_others_whole() {
+    let mut other_encodings = 0;
     for (path, bytes) in test_ledgers() {
         let mut file = Counted { inner: std::io::Cursor::new(&bytes), starts: 0 };
         Ledger::read_in_pieces(&mut file, Period::default(), 64).unwrap().ok();
-        // UTF-8 CSV with a header the ledger can use: not a workbook, not empty, not binary, no
+        // CSV text with a header the ledger can use: not a workbook, not empty, not binary, no
         // column missing (that is said by the whole reading, in its own words).
-        let in_pieces = Ledger::read(&bytes, Period::default()).is_ok()
-            && std::str::from_utf8(&bytes).is_ok()
+        let csv = Ledger::read(&bytes, Period::default()).is_ok()
             && !bytes.starts_with(b"PK")
+            && !bytes.starts_with(b"\xFF\xFE")
             && !bytes.iter().all(u8::is_ascii_whitespace)
             && !bytes.contains(&0);
-        // Once after measuring the file; once more to read it whole.
-        assert_eq!(file.starts, if in_pieces { 1 } else { 2 }, "{}", path.display());
+        let utf8 = std::str::from_utf8(&bytes).is_ok();
+        other_encodings += usize::from(csv && !utf8);
+        // Once after measuring the file; then once per pass, or once more to read it whole.
+        match (csv, utf8) {
+            (true, true) => assert_eq!(file.starts, 1, "{}", path.display()),
+            (true, false) => {
+                // Read as Windows-1252 while scanned; a third pass when the file is not.
+                let encoding = Ledger::read(&bytes, Period::default()).unwrap().0.recognised.unwrap().encoding;
+                assert_eq!(file.starts, if encoding == "Windows-1252" { 2 } else { 3 }, "{} ({encoding})", path.display());
+            }
+            (false, _) => assert!(file.starts >= 2, "{}", path.display()),
+        }
     }
+    assert!(other_encodings >= 3, "{other_encodings} grands livres dans un autre encodage");
 }
 
 #[test]
@@ -266,5 +282,38 @@ prop_compose! {
                      end in proptest::sample::select(vec!["\n", "\r\n", "\n\n"])) -> String {
         let (d, c) = if credit { ("", amount) } else { (amount, "") };
         format!("{account};{object};{d};{c};{date};;{financer}{end}")
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Ledgers in Windows-1252 (€ as 0x80), ISO-8859-15 (œ as 0xBD), or lines of UTF-8 and of
+    /// Windows-1252 mixed, in the header, the objects and the labels, with or without a
+    /// byte-order mark: read in pieces of any size (three passes), the same ledger and findings —
+    /// encoding named, `F008` or `F009` at its line — as read whole.
+    #[test]
+    fn ledgers_in_other_encodings_read_in_pieces(bom in any::<bool>(), header in proptest::sample::select(vec![&b"libelle"[..], b"libell\xe9", "libellé".as_bytes()]),
+                                                 lines in proptest::collection::vec((ledger_line(), label()), 0..30), chunk in 1usize..100) {
+        let mut bytes = if bom { b"\xEF\xBB\xBF".to_vec() } else { Vec::new() };
+        bytes.extend_from_slice(b"compte;objet;debit;credit;date;certification;financeur;");
+        bytes.extend_from_slice(header);
+        bytes.push(b'\n');
+        for (line, label) in &lines {
+            let (cells, end) = line.split_at(line.find(['\r', '\n']).unwrap_or(line.len()));
+            bytes.extend_from_slice(cells.as_bytes());
+            bytes.push(b';');
+            bytes.extend_from_slice(label);
+            bytes.extend_from_slice(end.as_bytes());
+        }
+        let whole = format!("{:?}", Ledger::read(&bytes, Period::default()));
+        prop_assert_eq!(pieces(&bytes, Period::default(), chunk), whole);
+    }
+}
+
+prop_compose! {
+    fn label()(label in proptest::sample::select(vec![
+        &b"frais"[..], b"ao\xfbt 2024", "août 2024".as_bytes(), b"12 \x80", b"c\xbdur", b"\xa4", b"d\xe9placement \x96 taxi", b"O\xe9"])) -> &'static [u8] {
+        label
     }
 }

@@ -15,8 +15,8 @@ export function prechauffer({ Seance, prechauffage }) {
       s.parametrer({});
       for (const [role, octets] of fichiers) {
         s.preparer(role, octets.length);
-        // `false` : le module veut le fichier en entier depuis son premier octet (ici, le même).
-        if (!s.ajouter(role, octets)) s.ajouter(role, octets);
+        // `false` : le module redemande le fichier depuis son premier octet (ici, le même morceau).
+        while (!s.ajouter(role, octets)) { /* redonné */ }
       }
       s.calculer({});
     } finally {

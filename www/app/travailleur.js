@@ -56,7 +56,8 @@ async function prochainMorceau(id) {
 // Les morceaux du grand livre du dernier calcul, tels que la page les a transférés : le module lit
 // ses lignes à mesure sans copier ses octets dans sa mémoire (100 Mo pour un million de lignes) ;
 // il ne les reçoit qu'au premier détail d'un chiffre ou à la première ligne du grand livre
-// demandée (`avecGrandLivre`). `null` quand le module les a déjà.
+// demandée (`avecGrandLivre`), ou de nouveau depuis le premier quand il les redemande
+// (`redonner`). `null` quand le module les a déjà.
 let grandLivre = null;
 
 /** La séance, le grand livre redonné au module s'il ne l'a pas gardé. */
@@ -68,6 +69,14 @@ function avecGrandLivre() {
     grandLivre = null;
   }
   return s;
+}
+
+/** Redonne au module le grand livre depuis son premier octet, tant qu'il le demande : `ajouter`
+ *  répond `false` pour un fichier qui n'est pas en UTF-8 (lu en trois passes : la première
+ *  s'arrête au premier octet qui n'est pas de l'UTF-8, la deuxième cherche son encodage, la
+ *  troisième le décode et lit ses lignes) ou qui doit être gardé en entier (classeur). */
+function redonner(s, role, morceaux) {
+  for (let i = 0; i < morceaux.length; i++) if (!s.ajouter(role, morceaux[i])) i = -1;
 }
 
 async function calculer(id, roles, parametres) {
@@ -88,9 +97,7 @@ async function calculer(id, roles, parametres) {
       if (morceau.role !== role) throw new Error(`morceau de « ${morceau.role} » reçu pendant la lecture de « ${role} »`);
       const octets = new Uint8Array(morceau.octets);
       if (role === 'grand-livre') gardes.push(octets);
-      // `false` : le grand livre doit être lu en entier (Windows-1252, classeur…) ; le module le
-      // garde désormais et le reprend à son premier octet.
-      if (!seance.ajouter(role, octets)) for (const m of gardes) seance.ajouter(role, m);
+      if (!seance.ajouter(role, octets)) redonner(seance, role, gardes);
       recus += octets.length;
       lus += octets.length;
       postMessage({ id, progres: { etape: 'lecture', role, lus, total } });
