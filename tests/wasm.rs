@@ -177,6 +177,7 @@ fn le_grand_livre_lu_a_mesure_donne_les_memes_resultats() {
     let morceaux = nourrir(&mut a_mesure, &fichiers, 7);
     a_mesure.calculer(parametres()).map_err(JsValue::from).unwrap();
     a_mesure.conserver("grand-livre", GRAND_LIVRE.len()).map_err(JsValue::from).unwrap();
+    assert!(erreur(a_mesure.detail(cible())).contains(sans), "pas avant qu'il soit redonné en entier");
     for m in &morceaux {
         assert!(a_mesure.ajouter("grand-livre", m).map_err(JsValue::from).unwrap());
     }

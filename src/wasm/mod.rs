@@ -226,8 +226,9 @@ struct Calcul {
 /// parameters given first) is not copied into wasm memory — the caller, which has its chunks
 /// anyway, gives them again ([`Seance::conserver`]) when it needs the ledger's lines (drill-down,
 /// a line of the file), and from the first whenever [`Seance::ajouter`] answers `false` (a
-/// ledger in Windows-1252 is read in three passes; a workbook is kept whole). For a region's
-/// million lines this spares copying 100 Mo and growing the module's memory by as much.
+/// ledger in Windows-1252 is read in two passes, in another encoding in three; a workbook is
+/// kept whole). For a region's million lines this spares copying 100 Mo and growing the
+/// module's memory by as much.
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Seance {
@@ -249,9 +250,10 @@ impl Seance {
         self.fichiers.get(&role).map_or(&[], Vec::as_slice)
     }
 
-    /// Whether every byte received of the file is kept.
+    /// Whether the file is kept whole: every byte received kept, and all those announced given.
     fn garde(&self, role: Role) -> bool {
-        self.fichier(role).len() == self.recus.get(&role).map_or(0, |r| r.0)
+        let (recus, taille) = self.recus.get(&role).copied().unwrap_or_default();
+        self.fichier(role).len() == recus && recus >= taille
     }
 
     /// The bytes of a file, for what reads its lines again.
@@ -420,12 +422,14 @@ impl Seance {
     pub fn preparer(&mut self, role_du_fichier: &str, taille: usize) -> Result<(), Erreur> {
         let role = role(role_du_fichier)?;
         self.calcul = None;
+        if role == Role::GrandLivre {
+            (self.au_fil, self.lu) = (None, None);
+        }
         match self.periode.filter(|_| role == Role::GrandLivre) {
             Some(period) => {
                 self.fichiers.remove(&role);
                 self.recus.insert(role, (0, taille));
                 self.au_fil = Some((period, LedgerFeed::new(period)));
-                self.lu = None;
             }
             None => self.garder(role, taille)?,
         }
@@ -434,8 +438,8 @@ impl Seance {
 
     /// Gives the next chunk of a file. `false` when the caller must give the ledger again from
     /// its first byte (this chunk included), and every chunk after: a ledger that is not UTF-8
-    /// is read in three passes (the second scans it for its decoding), and one that cannot be
-    /// read as it arrives at all (a workbook…) is then kept whole.
+    /// is read in two or three passes (the second scans it for its decoding), and one that
+    /// cannot be read as it arrives at all (a workbook…) is then kept whole.
     pub fn ajouter(&mut self, role_du_fichier: &str, morceau: &[u8]) -> Result<bool, Erreur> {
         let role = role(role_du_fichier)?;
         let (recus, taille) = self.recus.entry(role).or_default();
@@ -485,8 +489,7 @@ impl Seance {
         self.garder(role, taille)
     }
 
-    /// Whether the module holds every byte received of a file (else `conserver` it before
-    /// `detail` or `ligne`).
+    /// Whether the module holds the whole file (else `conserver` it before `detail` or `ligne`).
     pub fn conserve(&self, role_du_fichier: &str) -> Result<bool, Erreur> {
         Ok(self.garde(role(role_du_fichier)?))
     }
