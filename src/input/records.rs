@@ -85,6 +85,9 @@ pub struct Splitter {
     ends_len: usize,
     /// A quoted record whose end has not been seen yet, and its line.
     pending: Option<u32>,
+    /// The pending record has not started yet: only line ends so far, up to the end of the
+    /// text given (the next piece may hold more, which put the record on a later line).
+    blank_run: bool,
     /// The bounds of the current record's cells (see [`Record`]).
     bounds: Vec<usize>,
     /// Line ends seen before the current position.
@@ -104,6 +107,7 @@ impl Splitter {
             out_len: 0,
             ends_len: 0,
             pending: None,
+            blank_run: false,
             bounds: vec![0; 64],
             newlines: 0,
             started: false,
@@ -141,7 +145,12 @@ impl Splitter {
         self.started = true;
         self.work.bytes += text.len() as u64;
         let mut pos = 0;
-        if self.pending.is_some() {
+        if let Some(line) = self.pending {
+            if self.blank_run {
+                let (run, skipped) = line_ends(text);
+                self.pending = Some(line + skipped);
+                self.blank_run = run == text.len();
+            }
             pos = self.resume(text, 0, eof, &mut f);
             if self.pending.is_some() {
                 return;
@@ -194,8 +203,9 @@ impl Splitter {
     /// Starts a record at `pos` with `csv_core`; returns the position after it.
     fn quoted(&mut self, text: &[u8], pos: usize, eof: bool, f: &mut impl FnMut(Record<'_>)) -> usize {
         // csv_core skips the line ends before a record; the record's line is after them.
-        let skipped = text[pos..].iter().take_while(|&&b| b == b'\r' || b == b'\n').filter(|&&b| b == b'\n').count();
-        self.pending = Some(self.newlines + 1 + skipped as u32);
+        let (run, skipped) = line_ends(&text[pos..]);
+        self.pending = Some(self.newlines + 1 + skipped);
+        self.blank_run = pos + run == text.len();
         self.out_len = 0;
         self.ends_len = 0;
         self.resume(text, pos, eof, f)
@@ -236,6 +246,12 @@ impl Splitter {
             }
         }
     }
+}
+
+/// The length of the run of `\r` and `\n` that starts `text`, and how many `\n` it holds.
+fn line_ends(text: &[u8]) -> (usize, u32) {
+    let run = text.iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+    (run, text[..run].iter().filter(|&&b| b == b'\n').count() as u32)
 }
 
 /// The bits of the sixteen bytes of `block` that are `separator` (first) and `\n` (second):

@@ -347,6 +347,9 @@ impl Table<'static> {
     pub fn decoded(&mut self, single: &source::SingleByte) {
         self.recognised.encoding = single.name();
         self.pending.insert(0, single.finding(self.file));
+        // NUL bytes are looked for in the file's own first 64 Kio by its scan
+        // (`source::FileScan`), not here in its decoded text, whose offsets differ.
+        self.read = self.read.max(BINARY_HEAD);
     }
 
     /// Reads the rows of the next piece of the file, as [`Table::for_each_row`] does. `false`

@@ -279,10 +279,10 @@ impl Seance {
 
     /// The ledger for `period`: read as it arrived, else from its kept bytes.
     fn grand_livre(&mut self, period: Period) -> Result<LedgerRead, Erreur> {
-        if let Some((_, lu)) = self.lu.take().filter(|(p, _)| *p == period) {
+        if let Some((_, lu)) = self.lu.take_if(|(p, _)| *p == period) {
             return Ok(lu);
         }
-        if let Some((_, mut feed)) = self.au_fil.take().filter(|(p, _)| *p == period) {
+        if let Some((_, mut feed)) = self.au_fil.take_if(|(p, _)| *p == period) {
             if let Some(lu) = (feed.end() == Step::Next).then(|| feed.finish()).flatten() {
                 return Ok(lu);
             }
@@ -495,6 +495,8 @@ impl Seance {
     }
 
     /// Reads, validates and allocates the three files; keeps everything for the next questions.
+    /// A ledger read as it arrived serves one computation, for the period given first; another
+    /// needs its bytes (`conserver`, then `ajouter` from its first byte).
     pub fn calculer(&mut self, parametres: JsParametres) -> Result<JsResultat, Erreur> {
         let options = parametres_de(parametres)?.options()?;
         let ledger = self.grand_livre(options.period)?;

@@ -317,3 +317,47 @@ prop_compose! {
         label
     }
 }
+
+/// Blank lines made of lone `\r` and `\n` before a row, whichever piece boundary falls in them:
+/// the row and its finding keep the line of the whole reading (in UTF-8, and in Windows-1252
+/// and ISO-8859-15, read in pieces too), and so when read in parts.
+#[test]
+fn blank_line_ends_cut_by_a_piece_keep_the_lines() {
+    for tail in [&b"x"[..], b"\xA4", b"\xE9", b"641100;O1;12,50\n"] {
+        for blank in [&b"\r\r\n\n"[..], b"\r\n\r\r\n", b"\n\r\n\r\r\r\n\n"] {
+            let mut bytes = b"compte;objet;credit\n".to_vec();
+            bytes.extend_from_slice(blank);
+            bytes.extend_from_slice(tail);
+            let whole = format!("{:?}", Ledger::read(&bytes, Period::default()));
+            for chunk in 1..=bytes.len() {
+                assert_eq!(pieces(&bytes, Period::default(), chunk), whole, "{:?} in pieces of {chunk}", String::from_utf8_lossy(&bytes));
+            }
+            for parts in 2..=4 {
+                assert_eq!(in_parts(&bytes, Period::default(), parts), whole, "{:?} in {parts} parts", String::from_utf8_lossy(&bytes));
+            }
+        }
+    }
+}
+
+/// A NUL byte just past the first 64 Kio of a Windows-1252 file with a byte-order mark: not a
+/// binary file for the whole reading, nor for the reading in pieces, which reads it in two
+/// passes like any Windows-1252 ledger (the decoded text, shorter by the mark, must not be
+/// searched for NUL bytes in its own first 64 Kio).
+#[test]
+fn a_nul_past_the_first_64_kio_does_not_make_a_file_binary() {
+    for at in 65_536..65_539 {
+        let mut bytes = b"\xEF\xBB\xBFcompte;objet;debit;libelle\n".to_vec();
+        while bytes.len() < 66_000 {
+            bytes.extend_from_slice(b"641100;O1;1,00;repas\n");
+        }
+        bytes[at] = 0;
+        // ASCII up to there: the decoded text is the file without its mark, 3 bytes earlier.
+        bytes.extend_from_slice(b"641100;O1;1,00;d\xe9jeuner\n");
+        let whole = Ledger::read(&bytes, Period::default());
+        assert!(whole.is_ok(), "{whole:?}");
+        let mut file = Counted { inner: std::io::Cursor::new(&bytes), starts: 0 };
+        let read = Ledger::read_in_pieces(&mut file, Period::default(), 4096).unwrap();
+        assert_eq!(format!("{read:?}"), format!("{whole:?}"), "NUL at {at}");
+        assert_eq!(file.starts, 2, "NUL at {at}");
+    }
+}
