@@ -150,6 +150,26 @@ impl SingleByte {
         SingleByte { encoding: encoding_rs::WINDOWS_1252, name: "Windows-1252", mixed: None }
     }
 
+    /// Whether each byte is decoded on its own (not line by line): a piece of the file can then
+    /// be decoded wherever it starts.
+    pub fn per_byte(&self) -> bool {
+        self.mixed.is_none()
+    }
+
+    /// How many bytes of a file from its first (`raw`) decode into its first `decoded` bytes of
+    /// text, a byte-order mark dropped (`per_byte` decoding); `None` when no byte ends there.
+    pub fn raw_len(&self, raw: &[u8], decoded: usize) -> Option<usize> {
+        let start = if raw.starts_with(BOM) { BOM.len() } else { 0 };
+        let mut text = 0;
+        for (i, &b) in raw.iter().enumerate().skip(start) {
+            if text == decoded {
+                return Some(i);
+            }
+            text += if b.is_ascii() { 1 } else { self.encoding.decode_without_bom_handling(&[b]).0.len() };
+        }
+        (text == decoded).then_some(raw.len())
+    }
+
     /// The encoding as [`Recognised::encoding`] names it.
     pub fn name(&self) -> &'static str {
         if self.mixed.is_some() { "mixte" } else { self.name }
@@ -258,10 +278,15 @@ impl Scan {
         }
     }
 
-    /// The decoding, once the whole text has been given.
-    pub fn decided(mut self) -> SingleByte {
+    /// The last line, once the whole text has been given.
+    fn close(&mut self) {
         let cut = std::mem::take(&mut self.cut);
         self.line(&cut);
+    }
+
+    /// The decoding, once the whole text has been given.
+    pub fn decided(mut self) -> SingleByte {
+        self.close();
         let (encoding, name) = if self.c1 || !self.iso {
             (encoding_rs::WINDOWS_1252, "Windows-1252")
         } else {
@@ -326,11 +351,15 @@ impl FileScan {
     }
 
     /// Once every piece is given: the decoding of the file, or `None` when it must be read
-    /// whole (a workbook, UTF-16, a binary file: the whole reading says so).
+    /// whole (a workbook, UTF-16, a binary file: the whole reading says so) or is UTF-8 after
+    /// all.
     pub fn end(mut self) -> Option<SingleByte> {
         if !self.started {
             self.start();
         }
+        self.scan.close();
+        // A line that is not UTF-8, or the file is UTF-8 after all.
+        self.scan.other_line?;
         let first = &self.first;
         if sheet::workbook_kind(first).is_some() || first.starts_with(b"\xFF\xFE") || first.starts_with(b"\xFE\xFF") || looks_binary(first) {
             return None;

@@ -361,3 +361,36 @@ fn a_nul_past_the_first_64_kio_does_not_make_a_file_binary() {
         assert_eq!(file.starts, 2, "NUL at {at}");
     }
 }
+
+/// A ledger in Windows-1252 or ISO-8859-15 is really read in parts, each part decoding its own
+/// bytes (the file scanned once for its decoding), with the whole reading's result; one whose
+/// lines mix UTF-8 and Windows-1252 is left to one reader.
+#[test]
+fn a_single_byte_ledger_is_read_in_parts_each_decoding_its_bytes() {
+    let sap = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/formats/sap/grand-livre.csv")).unwrap();
+    let mut iso = b"compte;objet;debit;libelle\n".to_vec();
+    let mut mixed = iso.clone();
+    for i in 0..200 {
+        iso.extend_from_slice(format!("641100;O{};1,{i:02};c", i % 7).as_bytes());
+        iso.extend_from_slice(b"\xbdur\n");
+        mixed.extend_from_slice(format!("641100;O{};1,{i:02};", i % 7).as_bytes());
+        mixed.extend_from_slice(if i % 2 == 0 { "déjà\n".as_bytes() } else { b"d\xe9j\xe0\n" });
+    }
+    let in_parts_only = |bytes: &[u8], parts: usize| {
+        let path = std::env::temp_dir().join(format!("cma-parties-encodage-{}-{parts}.csv", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        let read = Ledger::read_path_only_in_parts(&path, Period::default(), parts).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        read.map(|r| format!("{r:?}"))
+    };
+    for (name, bytes, encoding) in [("SAP", &sap, "Windows-1252"), ("ISO", &iso, "ISO-8859-15")] {
+        let whole = Ledger::read(bytes, Period::default());
+        assert_eq!(whole.as_ref().unwrap().0.recognised.as_ref().unwrap().encoding, encoding);
+        for parts in [2, 3, 7] {
+            assert_eq!(in_parts_only(bytes, parts).as_deref(), Some(format!("{whole:?}").as_str()), "{name} in {parts} parts");
+        }
+    }
+    assert_eq!(Ledger::read(&mixed, Period::default()).unwrap().0.recognised.unwrap().encoding, "mixte");
+    assert_eq!(in_parts_only(&mixed, 3), None);
+    assert_eq!(in_parts(&mixed, Period::default(), 3), format!("{:?}", Ledger::read(&mixed, Period::default())));
+}

@@ -10,11 +10,15 @@
 //! the merge gives the same ids, postings, sums and findings as one reader on the whole file
 //! (tests/it/lecture.rs compares them on every case, cut everywhere).
 //!
+//! A file that is not UTF-8 is scanned once for its decoding (`source::FileScan`, as the whole
+//! reading decides it); when each of its bytes is decoded on its own (Windows-1252 or
+//! ISO-8859-15, not lines of mixed encodings), each part decodes its own bytes and is read so.
+//!
 //! When a cut falls inside a quoted cell spread over several lines (the part before it does
 //! not end on a whole record), when a later part holds such a cell (its finding names lines
-//! counted from the part's start), when a part shows that the file must be read whole (not UTF-8),
-//! for a FEC (whose checks follow the file's order) and past the most lines a ledger may have,
-//! the file is read again by one reader: the same result, only slower.
+//! counted from the part's start), for mixed encodings, a binary file, a FEC (whose checks
+//! follow the file's order) and past the most lines a ledger may have, the file is read again
+//! by one reader: the same result, only slower.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -24,6 +28,7 @@ use rustc_hash::FxHashMap;
 
 use super::{CHUNK, COLUMNS, Interner, Ledger, LedgerRead, LedgerReader, LineCount, Period, Posting, read_some};
 use crate::diagnostic::{Diagnostic, InputFile};
+use crate::input::source::{self, Decoder, FileScan, SingleByte};
 use crate::input::table::{MAX_INPUT_BYTES, Table, too_large};
 use crate::money::MAX_LEDGER_LINES;
 
@@ -53,7 +58,7 @@ impl Ledger {
         if parts < 2 || len < from {
             return Ledger::read_from(file, period);
         }
-        match in_parts(&mut file, path, len, period, parts)? {
+        match in_parts_decoded(&mut file, path, len, period, parts)? {
             Some(read) => Ok(read),
             None => Ledger::read_from(file, period),
         }
@@ -63,8 +68,44 @@ impl Ledger {
     /// the tests, which check that the parts are really read so).
     pub fn read_path_only_in_parts(path: &Path, period: Period, parts: usize) -> io::Result<Option<LedgerRead>> {
         let (mut file, len) = open(path)?;
-        in_parts(&mut file, path, len, period, parts)
+        in_parts_decoded(&mut file, path, len, period, parts)
     }
+}
+
+/// Why a file is not read in parts.
+enum Fallback {
+    /// Its text is not UTF-8 (or holds a NUL byte): its scan tells how to decode it, if at all.
+    NotUtf8,
+    Other,
+}
+
+/// The ledger read in parts, as UTF-8 or, when it is not, decoded as its scan decides; `None`
+/// when it must be read by one reader.
+fn in_parts_decoded(file: &mut File, path: &Path, len: u64, period: Period, parts: usize) -> io::Result<Option<LedgerRead>> {
+    match in_parts(file, path, len, period, parts, None)? {
+        Ok(read) => Ok(Some(read)),
+        Err(Fallback::Other) => Ok(None),
+        Err(Fallback::NotUtf8) => match decoding(file)? {
+            Some(single) if single.per_byte() => Ok(in_parts(file, path, len, period, parts, Some(single))?.ok()),
+            _ => Ok(None),
+        },
+    }
+}
+
+/// How the whole reading would decode a file that is not UTF-8 (`None`: it is not text, or is
+/// UTF-8 after all), the file scanned once from its start.
+fn decoding(file: &mut File) -> io::Result<Option<SingleByte>> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut scan = FileScan::default();
+    let mut piece = vec![0; CHUNK];
+    loop {
+        let n = read_some(file, &mut piece)?;
+        if n == 0 {
+            break;
+        }
+        scan.piece(&piece[..n]);
+    }
+    Ok(scan.end())
 }
 
 /// The file at `path`, at its start, and its length.
@@ -75,44 +116,73 @@ fn open(path: &Path) -> io::Result<(File, u64)> {
     Ok((file, len))
 }
 
-/// The ledger read in `parts` parts, or `None` when it must be read by one reader.
-fn in_parts(file: &mut File, path: &Path, len: u64, period: Period, parts: usize) -> io::Result<Option<LedgerRead>> {
+/// The ledger read in `parts` parts, its bytes decoded as `decoding` says when it is not UTF-8,
+/// or why it must be read otherwise.
+fn in_parts(
+    file: &mut File,
+    path: &Path,
+    len: u64,
+    period: Period,
+    parts: usize,
+    decoding: Option<SingleByte>,
+) -> io::Result<Result<LedgerRead, Fallback>> {
     // The header, from the first piece.
-    let mut head = vec![0; CHUNK.min(len as usize)];
-    let n = read_some(file, &mut head)?;
-    head.truncate(n);
-    let Some((table, body)) = Table::open_head(&head, false, InputFile::GrandLivre, COLUMNS) else { return Ok(None) };
-    let Ok((reader, diagnostics)) = LedgerReader::new(&table, period) else { return Ok(None) };
+    file.seek(SeekFrom::Start(0))?;
+    let mut raw = vec![0; CHUNK.min(len as usize)];
+    let n = read_some(file, &mut raw)?;
+    raw.truncate(n);
+    let head = match decoding {
+        Some(single) => Decoder::new(single, true).piece(&raw),
+        None => raw.clone(),
+    };
+    let opened = |head: &[u8]| -> Option<(Table<'static>, usize)> {
+        let (mut table, used) = Table::open_head(head, false, InputFile::GrandLivre, COLUMNS)?;
+        if let Some(single) = &decoding {
+            table.decoded(single);
+        }
+        Some((table, used))
+    };
+    let Some((table, used)) = opened(&head) else {
+        return Ok(Err(if decoding.is_none() && source::not_utf8(&head) { Fallback::NotUtf8 } else { Fallback::Other }));
+    };
+    // Where the rows start in the file: the bytes that decode into the header's text.
+    let body = match &decoding {
+        None => used,
+        Some(single) => match single.raw_len(&raw, used) {
+            Some(body) => body,
+            None => return Ok(Err(Fallback::Other)),
+        },
+    };
+    let Ok((reader, diagnostics)) = LedgerReader::new(&table, period) else { return Ok(Err(Fallback::Other)) };
     if reader.fec.is_some() {
-        return Ok(None);
+        return Ok(Err(Fallback::Other));
     }
     let cuts = cuts(file, body as u64, len, parts)?;
     let header_newlines = table.newlines();
     let first = (table, reader, diagnostics);
-    let results: Vec<io::Result<Option<(Table<'static>, Part)>>> = std::thread::scope(|scope| {
+    let results: Vec<io::Result<Result<(Table<'static>, Part), Fallback>>> = std::thread::scope(|scope| {
         let mut first = Some(first);
         let handles: Vec<_> = cuts
             .windows(2)
             .map(|range| {
                 let (start, end) = (range[0], range[1]);
                 let last = end == len;
-                let opened = first.take();
+                let first_opened = first.take();
                 let head = &head;
-                scope.spawn(move || -> io::Result<Option<(Table<'static>, Part)>> {
-                    let first_part = opened.is_some();
-                    let (mut table, reader, diagnostics) = match opened {
-                        Some(opened) => opened,
+                let open = &opened;
+                scope.spawn(move || -> io::Result<Result<(Table<'static>, Part), Fallback>> {
+                    let first_part = first_opened.is_some();
+                    let (mut table, reader, diagnostics) = match first_opened {
+                        Some(first_opened) => first_opened,
                         None => {
                             // A later part: the same header, whose findings the first part gives.
-                            let Some((mut table, _)) = Table::open_head(head, false, InputFile::GrandLivre, COLUMNS) else {
-                                return Ok(None);
-                            };
+                            let Some((mut table, _)) = open(head) else { return Ok(Err(Fallback::Other)) };
                             table.forget_header_findings();
-                            let Ok((reader, _)) = LedgerReader::new(&table, period) else { return Ok(None) };
+                            let Ok((reader, _)) = LedgerReader::new(&table, period) else { return Ok(Err(Fallback::Other)) };
                             (table, reader, Vec::new())
                         }
                     };
-                    let part = read_part(path, &mut table, reader, diagnostics, (start, end), first_part, last)?;
+                    let part = read_part(path, &mut table, reader, diagnostics, (start, end), (first_part, last), decoding)?;
                     Ok(part.map(|mut p| {
                         p.newlines = table.newlines() - header_newlines;
                         (table, p)
@@ -120,17 +190,22 @@ fn in_parts(file: &mut File, path: &Path, len: u64, period: Period, parts: usize
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Ok(None))).collect()
+        handles.into_iter().map(|h| h.join().unwrap_or(Ok(Err(Fallback::Other)))).collect()
     });
     let mut done = Vec::with_capacity(results.len());
+    let mut not_utf8 = false;
     for r in results {
         match r? {
-            Some(part) => done.push(part),
-            None => return Ok(None),
+            Ok(part) => done.push(part),
+            Err(Fallback::NotUtf8) => not_utf8 = true,
+            Err(Fallback::Other) => return Ok(Err(Fallback::Other)),
         }
     }
+    if not_utf8 {
+        return Ok(Err(Fallback::NotUtf8));
+    }
     let mut done = done.into_iter();
-    let Some((table, mut whole)) = done.next() else { return Ok(None) };
+    let Some((table, mut whole)) = done.next() else { return Ok(Err(Fallback::Other)) };
     whole.reader.flush_known();
     let mut shift = whole.newlines;
     for (_, part) in done {
@@ -139,9 +214,9 @@ fn in_parts(file: &mut File, path: &Path, len: u64, period: Period, parts: usize
         shift += newlines;
     }
     if whole.reader.ledger.lines_read as usize > MAX_LEDGER_LINES {
-        return Ok(None);
+        return Ok(Err(Fallback::Other));
     }
-    Ok(Some(Ok(whole.reader.finish(&table, whole.diagnostics))))
+    Ok(Ok(Ok(whole.reader.finish(&table, whole.diagnostics))))
 }
 
 /// Where the parts start, and the end of the file: `parts` cuts as even as the lines allow,
@@ -167,28 +242,38 @@ fn cuts(file: &mut File, body: u64, len: u64, parts: usize) -> io::Result<Vec<u6
     Ok(cuts)
 }
 
-/// Reads the bytes `start..end` of the file into `table` and its reader (of the `first` part,
-/// of the `last`); `None` when the file must be read by one reader after all.
+/// Reads the bytes `start..end` of the file (decoded as `decoding` says) into `table` and its
+/// reader (of the `first` part, of the `last`); else why the file must be read otherwise.
 fn read_part(
     path: &Path,
     table: &mut Table<'static>,
     mut reader: LedgerReader,
     mut diagnostics: Vec<Diagnostic>,
     (start, end): (u64, u64),
-    first: bool,
-    last: bool,
-) -> io::Result<Option<Part>> {
+    (first, last): (bool, bool),
+    decoding: Option<SingleByte>,
+) -> io::Result<Result<Part, Fallback>> {
     let mut file = File::open(path)?;
     file.seek(SeekFrom::Start(start))?;
     let mut source = file.take(end - start);
     let mut piece = vec![0; CHUNK];
+    // The header is behind: no byte-order mark to drop.
+    let mut decoder = decoding.map(|single| Decoder::new(single, false));
     loop {
         let n = read_some(&mut source, &mut piece)?;
         if n == 0 {
             break;
         }
-        if !table.feed(&piece[..n], &mut diagnostics, |row, diags| reader.row(&row, diags)) {
-            return Ok(None);
+        let decoded;
+        let text = match &mut decoder {
+            Some(decoder) => {
+                decoded = decoder.piece(&piece[..n]);
+                &decoded[..]
+            }
+            None => &piece[..n],
+        };
+        if !table.feed(text, &mut diagnostics, |row, diags| reader.row(&row, diags)) {
+            return Ok(Err(if decoding.is_none() { Fallback::NotUtf8 } else { Fallback::Other }));
         }
     }
     let whole = if last { table.finish(&mut diagnostics, |row, diags| reader.row(&row, diags)) } else { table.at_record_start() };
@@ -196,9 +281,9 @@ fn read_part(
     // from the part's start.
     let multiline = !first && table.work().multiline > 0;
     if !whole || reader.too_many || multiline {
-        return Ok(None);
+        return Ok(Err(Fallback::Other));
     }
-    Ok(Some(Part { reader, diagnostics, newlines: 0 }))
+    Ok(Ok(Part { reader, diagnostics, newlines: 0 }))
 }
 
 /// Merges the part read after `whole` into it; the part's lines are moved down by `shift`.
