@@ -120,42 +120,37 @@ fn cell_text(cell: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => number_text(*f, Number::Decimal).unwrap_or_default(),
+        Data::Float(_) | Data::DateTime(_) => number_text(cell),
         Data::Bool(b) => if *b { "VRAI" } else { "FAUX" }.to_owned(),
-        Data::DateTime(dt) => number_text(dt.as_f64(), Number::SerialDate).unwrap_or_else(|| dt.to_string()),
         Data::Error(e) => e.to_string(),
     }
 }
 
-/// What a spreadsheet number stands for.
-#[derive(Clone, Copy)]
-enum Number {
-    /// A number: its decimal text.
-    Decimal,
-    /// A date cell: its serial number of days since 1899-12-30 (the time of day is dropped).
-    SerialDate,
-}
-
-/// The text of a spreadsheet number, the one place where the crate meets a float. A number:
-/// the shortest text that reads back as the same double, cut to six decimals when longer
-/// (binary noise such as `1234.5600000000002` of a sum computed in the sheet; spreadsheets
-/// keep 15 significant digits). A date: `AAAA-MM-JJ`, `None` out of the calendar.
+/// The text of a number cell or a date cell, the one place where the crate meets a float. A
+/// number: the shortest text that reads back as the same double, cut to six decimals when longer
+/// (binary noise such as `1234.5600000000002` of a sum computed in the sheet; spreadsheets keep
+/// 15 significant digits). A date (its serial number of days since 1899-12-30, the time of day
+/// dropped): `AAAA-MM-JJ`, or the cell's own text out of the calendar.
 #[allow(clippy::disallowed_types, clippy::cast_possible_truncation)] // tidy: spreadsheet-number-cell (the only float of the crate)
-fn number_text(value: f64, number: Number) -> Option<String> {
-    match number {
-        Number::SerialDate if !(0.0..3_000_000.0).contains(&value) => None,
-        Number::SerialDate => Date::from_excel_serial(value.floor() as i64).map(|d| d.to_string()),
-        Number::Decimal if !value.is_finite() => Some("#NOMBRE!".to_owned()),
-        Number::Decimal => {
+fn number_text(cell: &Data) -> String {
+    match cell {
+        Data::Float(value) if !value.is_finite() => "#NOMBRE!".to_owned(),
+        Data::Float(value) => {
             let shortest = value.to_string();
-            Some(match shortest.split_once('.') {
+            match shortest.split_once('.') {
                 Some((_, decimals)) if decimals.len() > 6 => {
                     let rounded = format!("{value:.6}");
                     rounded.trim_end_matches('0').trim_end_matches('.').to_owned()
                 }
                 _ => shortest,
-            })
+            }
         }
+        Data::DateTime(date) => {
+            let serial = date.as_f64();
+            let day = (0.0..3_000_000.0).contains(&serial).then(|| Date::from_excel_serial(serial.floor() as i64)).flatten();
+            day.map_or_else(|| date.to_string(), |d| d.to_string())
+        }
+        _ => String::new(),
     }
 }
 
@@ -165,7 +160,7 @@ mod tests {
 
     #[test]
     fn numbers_become_the_decimals_the_user_saw() {
-        let number_text = |value| number_text(value, Number::Decimal).unwrap();
+        let number_text = |value| number_text(&Data::Float(value));
         assert_eq!(number_text(1234.56), "1234.56");
         assert_eq!(number_text(1234.5600000000002), "1234.56");
         assert_eq!(number_text(-0.30000000000000004), "-0.3");
@@ -177,9 +172,11 @@ mod tests {
 
     #[test]
     fn date_cells_become_iso_dates() {
-        let serial_date_text = |value| number_text(value, Number::SerialDate);
-        assert_eq!(serial_date_text(45306.0).as_deref(), Some("2024-01-15"));
-        assert_eq!(serial_date_text(45306.75).as_deref(), Some("2024-01-15"));
-        assert_eq!(serial_date_text(-1.0), None);
+        let date = |value| calamine::ExcelDateTime::new(value, calamine::ExcelDateTimeType::DateTime, false);
+        let serial_date_text = |value| number_text(&Data::DateTime(date(value)));
+        assert_eq!(serial_date_text(45306.0), "2024-01-15");
+        assert_eq!(serial_date_text(45306.75), "2024-01-15");
+        // Out of the calendar: the cell's own text, not a date.
+        assert_eq!(serial_date_text(-1.0), date(-1.0).to_string());
     }
 }
