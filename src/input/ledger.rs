@@ -311,31 +311,20 @@ impl LedgerFeed {
         if matches!(self.state, Feed::Whole) {
             return self.step();
         }
-        let decoded;
-        let text = match &mut self.decoder {
-            Some(decoder) => {
-                decoded = decoder.piece(piece);
-                &decoded[..]
-            }
-            None => piece,
-        };
+        let text = Decoder::optional(&mut self.decoder, piece);
         self.state = match std::mem::replace(&mut self.state, Feed::Whole) {
             // The header in the first piece, as nearly always: read from the piece, not a copy.
-            Feed::Head(head) if head.is_empty() => self.after_head(text, false),
+            Feed::Head(head) if head.is_empty() => self.after_head(&text, false),
             Feed::Head(mut head) => {
-                head.extend_from_slice(text);
+                head.extend_from_slice(&text);
                 self.after_head(&head, false)
             }
             Feed::Rows(mut rows) => {
                 let (table, reader, diagnostics) = &mut *rows;
-                if table.feed(text, diagnostics, |row, diags| reader.row(&row, diags)) { Feed::Rows(rows) } else { self.stopped() }
+                if table.feed(&text, diagnostics, |row, diags| reader.row(&row, diags)) { Feed::Rows(rows) } else { self.stopped() }
             }
             state => state,
         };
-        if matches!(self.state, Feed::NotUtf8) {
-            self.second_pass();
-            return Step::Again;
-        }
         self.step()
     }
 
@@ -377,10 +366,6 @@ impl LedgerFeed {
             }
             state => state,
         };
-        if matches!(self.state, Feed::NotUtf8) {
-            self.second_pass();
-            return Step::Again;
-        }
         self.step()
     }
 
@@ -392,8 +377,13 @@ impl LedgerFeed {
         }
     }
 
-    fn step(&self) -> Step {
+    /// What the caller does after a piece or the end of a pass.
+    fn step(&mut self) -> Step {
         match self.state {
+            Feed::NotUtf8 => {
+                self.second_pass();
+                Step::Again
+            }
             // The second pass goes on to the end of the file: its scan decides.
             Feed::Whole if self.scan.is_none() => Step::Whole,
             _ => Step::Next,
@@ -422,7 +412,7 @@ impl LedgerFeed {
                 }
                 self.rows(table, &head[used..])
             }
-            None if Table::whole_only(head) => Feed::Whole,
+            None if source::whole_only(head) => Feed::Whole,
             None if source::not_utf8(head) => self.stopped(),
             None if at_end || head.len() > 16 * CHUNK => Feed::Whole,
             None => Feed::Head(head.to_vec()),

@@ -97,6 +97,12 @@ pub fn decode<'a>(bytes: &'a [u8], file: InputFile, sheet_name: &str) -> Result<
     Ok(Decoded { recognised: Recognised { format: "CSV".into(), encoding, separator, sheet: None }, text, findings })
 }
 
+/// Whether the first bytes of a file show that it can only be read whole: a workbook, UTF-16, a
+/// binary file.
+pub fn whole_only(head: &[u8]) -> bool {
+    sheet::workbook_kind(head).is_some() || head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") || looks_binary(head)
+}
+
 /// Whether `decode` would refuse these first bytes of a file as binary.
 pub fn looks_binary(head: &[u8]) -> bool {
     binary_kind(head).is_some()
@@ -287,6 +293,11 @@ impl Scan {
     /// The decoding, once the whole text has been given.
     pub fn decided(mut self) -> SingleByte {
         self.close();
+        self.decision()
+    }
+
+    /// The decoding from what was gathered (the last line closed).
+    fn decision(&self) -> SingleByte {
         let (encoding, name) = if self.c1 || !self.iso {
             (encoding_rs::WINDOWS_1252, "Windows-1252")
         } else {
@@ -360,11 +371,7 @@ impl FileScan {
         self.scan.close();
         // A line that is not UTF-8, or the file is UTF-8 after all.
         self.scan.other_line?;
-        let first = &self.first;
-        if sheet::workbook_kind(first).is_some() || first.starts_with(b"\xFF\xFE") || first.starts_with(b"\xFE\xFF") || looks_binary(first) {
-            return None;
-        }
-        Some(self.scan.decided())
+        (!whole_only(&self.first)).then(|| self.scan.decision())
     }
 }
 
@@ -387,6 +394,14 @@ impl Decoder {
 
     pub fn single(&self) -> &SingleByte {
         &self.single
+    }
+
+    /// The text of the next piece: itself without a decoder, else decoded.
+    pub fn optional<'a>(decoder: &mut Option<Decoder>, piece: &'a [u8]) -> Cow<'a, [u8]> {
+        match decoder {
+            Some(decoder) => Cow::Owned(decoder.piece(piece)),
+            None => Cow::Borrowed(piece),
+        }
     }
 
     /// The UTF-8 text of the next piece (for mixed encodings, up to its last line feed).

@@ -8,7 +8,6 @@
 use std::borrow::Cow;
 
 use super::records::{Record, Splitter, Work};
-use super::sheet;
 use super::source::{self, Recognised};
 use crate::diagnostic::{Code, Diagnostic, InputFile};
 use crate::rulebook::rulebook;
@@ -318,7 +317,7 @@ impl Table<'static> {
     /// or a header not complete in `head`. Otherwise the table and the bytes of `head` used (the
     /// rest is the first piece to [`Table::feed`]). Same header, same findings as whole.
     pub fn open_head(head: &[u8], at_end: bool, file: InputFile, defs: &[ColumnDef]) -> Option<(Table<'static>, usize)> {
-        if Table::whole_only(head) {
+        if source::whole_only(head) {
             return None;
         }
         let start = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
@@ -333,12 +332,6 @@ impl Table<'static> {
         let (header_cells, header_line) = header_record?;
         let table = Table::with_header(file, recognised, Cow::Owned(Vec::new()), 0, splitter, Vec::new(), &header_cells, header_line, defs);
         Some((Table { read: (start + used) as u64, ..table }, start + used))
-    }
-
-    /// Whether the first bytes of a file show that it can only be read whole: a workbook,
-    /// UTF-16, a binary file.
-    pub fn whole_only(head: &[u8]) -> bool {
-        sheet::workbook_kind(head).is_some() || head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") || source::looks_binary(head)
     }
 
     /// A table opened by [`Table::open_head`] on the text of a file decoded piece by piece

@@ -131,10 +131,7 @@ fn in_parts(
     let mut raw = vec![0; CHUNK.min(len as usize)];
     let n = read_some(file, &mut raw)?;
     raw.truncate(n);
-    let head = match decoding {
-        Some(single) => Decoder::new(single, true).piece(&raw),
-        None => raw.clone(),
-    };
+    let head = Decoder::optional(&mut decoding.map(|single| Decoder::new(single, true)), &raw);
     let opened = |head: &[u8]| -> Option<(Table<'static>, usize)> {
         let (mut table, used) = Table::open_head(head, false, InputFile::GrandLivre, COLUMNS)?;
         if let Some(single) = &decoding {
@@ -264,15 +261,8 @@ fn read_part(
         if n == 0 {
             break;
         }
-        let decoded;
-        let text = match &mut decoder {
-            Some(decoder) => {
-                decoded = decoder.piece(&piece[..n]);
-                &decoded[..]
-            }
-            None => &piece[..n],
-        };
-        if !table.feed(text, &mut diagnostics, |row, diags| reader.row(&row, diags)) {
+        let text = Decoder::optional(&mut decoder, &piece[..n]);
+        if !table.feed(&text, &mut diagnostics, |row, diags| reader.row(&row, diags)) {
             return Ok(Err(if decoding.is_none() { Fallback::NotUtf8 } else { Fallback::Other }));
         }
     }
