@@ -4,6 +4,7 @@
 //! parse their rows. Only an input that cannot be read at all (no header, a required column
 //! missing) is an `Err`; every unreadable value is a diagnostic with its 1-based line.
 
+pub mod bytes;
 pub mod cells;
 pub mod drivers;
 pub mod fec;

@@ -6,8 +6,9 @@
 //! here, once, so that the row readers see one shape. UTF-8 input is borrowed, never copied.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
-use super::sheet;
+use super::{bytes, sheet};
 use crate::diagnostic::{Code, Diagnostic, InputFile};
 
 /// How a file's bytes were understood, for messages and for the page.
@@ -176,6 +177,42 @@ impl SingleByte {
         (text == decoded).then_some(raw.len())
     }
 
+    /// Appends the UTF-8 of `text` (every byte on its own, ASCII as it is) to `out`: the
+    /// encoding's own decoding (`encoding_rs`), by a table of its 128 other bytes made from it,
+    /// the runs of ASCII between them copied whole.
+    fn decode_into(&self, text: &[u8], out: &mut Vec<u8>) {
+        let table = self.table();
+        let mut at = 0;
+        while let Some(found) = bytes::first_non_ascii(&text[at..]) {
+            let i = at + found;
+            out.extend_from_slice(&text[at..i]);
+            let (utf8, len) = &table[usize::from(text[i] - 0x80)];
+            out.extend_from_slice(&utf8[..usize::from(*len)]);
+            at = i + 1;
+        }
+        out.extend_from_slice(&text[at..]);
+    }
+
+    /// The UTF-8 of each byte 0x80–0xFF, as `encoding_rs` decodes it alone (three bytes at most:
+    /// the characters of a single-byte encoding are in the Basic Multilingual Plane).
+    fn table(&self) -> &'static [([u8; 3], u8); 128] {
+        static WINDOWS_1252: OnceLock<[([u8; 3], u8); 128]> = OnceLock::new();
+        static ISO_8859_15: OnceLock<[([u8; 3], u8); 128]> = OnceLock::new();
+        let encoding = self.encoding;
+        // The only two decodings a scan decides ([`Scan::decision`]).
+        debug_assert!(encoding == encoding_rs::WINDOWS_1252 || encoding == encoding_rs::ISO_8859_15);
+        let cell = if encoding == encoding_rs::WINDOWS_1252 { &WINDOWS_1252 } else { &ISO_8859_15 };
+        cell.get_or_init(|| {
+            std::array::from_fn(|i| {
+                let byte = [0x80 + i as u8];
+                let text = encoding.decode_without_bom_handling(&byte).0;
+                let mut utf8 = [0u8; 3];
+                utf8[..text.len()].copy_from_slice(text.as_bytes());
+                (utf8, text.len() as u8)
+            })
+        })
+    }
+
     /// The encoding as [`Recognised::encoding`] names it.
     pub fn name(&self) -> &'static str {
         if self.mixed.is_some() { "mixte" } else { self.name }
@@ -222,13 +259,15 @@ pub struct Scan {
 impl Scan {
     /// The next bytes of the text.
     pub fn text(&mut self, piece: &[u8]) {
-        let ascii = piece.is_ascii();
+        let ascii = bytes::is_ascii(piece);
         // Once a byte 0x80–0x9F is met, Windows-1252 is decided: no need to look further.
-        if !ascii && !self.c1 {
-            self.c1 = any_byte(piece, |b| b & 0xE0 == 0x80);
-            if !self.c1 && !self.iso {
-                self.iso = any_byte(piece, |b| matches!(b, 0xA4 | 0xA6 | 0xA8 | 0xB4 | 0xB8 | 0xBC | 0xBD | 0xBE));
-            }
+        let mut at = 0;
+        while !ascii && !self.c1 {
+            let Some(found) = bytes::first_non_ascii(&piece[at..]) else { break };
+            let b = piece[at + found];
+            self.c1 = b & 0xE0 == 0x80;
+            self.iso |= matches!(b, 0xA4 | 0xA6 | 0xA8 | 0xB4 | 0xB8 | 0xBC | 0xBD | 0xBE);
+            at += found + 1;
         }
         let mut rest = piece;
         if !self.cut.is_empty() {
@@ -247,12 +286,14 @@ impl Scan {
             self.cut.extend_from_slice(rest);
             return;
         };
-        // The whole lines: only those with a byte that is not ASCII are looked at.
+        // The whole lines: only those with a byte that is not ASCII are looked at; once a line
+        // that is not UTF-8 is met, only those that may be UTF-8.
         let whole = &rest[..=last];
         let before = self.lines;
         let (mut at, mut ended) = (0, 0);
         while !ascii && !self.settled() {
-            let Some(found) = first_non_ascii(&whole[at..]) else { break };
+            let next = if self.other_line.is_none() { bytes::first_non_ascii(&whole[at..]) } else { maybe_utf8(&whole[at..]) };
+            let Some(found) = next else { break };
             let found = at + found;
             let start = memchr::memrchr(b'\n', &whole[at..found]).map_or(at, |i| at + i + 1);
             let end = found + memchr::memchr(b'\n', &whole[found..]).unwrap_or(whole.len() - 1 - found);
@@ -274,7 +315,7 @@ impl Scan {
     /// A line whole, without its line feed.
     fn line(&mut self, line: &[u8]) {
         self.lines += 1;
-        if self.settled() || line.is_ascii() {
+        if self.settled() || bytes::is_ascii(line) {
             return;
         }
         if simdutf8::basic::from_utf8(line).is_ok() {
@@ -307,22 +348,20 @@ impl Scan {
     }
 }
 
-/// The position of the first byte of `bytes` that is not ASCII.
-fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
-    let mut start = 0;
-    for chunk in bytes.chunks(64) {
-        if !chunk.is_ascii() {
-            return chunk.iter().position(|&b| !b.is_ascii()).map(|p| start + p);
+/// The position of the first character of `bytes` that may be UTF-8 and not ASCII: a leading
+/// byte (0xC2–0xF4) followed by a continuation byte (0x80–0xBF). A line that is valid UTF-8 and
+/// not ASCII has one; in a Windows-1252 text, nearly none has (é, 0xE9, is followed by a
+/// letter).
+fn maybe_utf8(text: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(found) = bytes::first_non_ascii(&text[at..]) {
+        let i = at + found;
+        if matches!(text[i], 0xC2..=0xF4) && text.get(i + 1).is_some_and(|&b| b & 0xC0 == 0x80) {
+            return Some(i);
         }
-        start += chunk.len();
+        at = i + 1;
     }
     None
-}
-
-/// Whether a byte of `bytes` passes `test`: 64 bytes at a time, without a branch inside, which
-/// the compiler turns into vector code.
-fn any_byte(bytes: &[u8], test: impl Fn(u8) -> bool) -> bool {
-    bytes.chunks(64).any(|chunk| chunk.iter().fold(false, |found, &b| found | test(b)))
 }
 
 /// A CSV that is not UTF-8 after all, scanned piece by piece from its first byte for how to
@@ -421,7 +460,7 @@ impl Decoder {
     fn text(&mut self, piece: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.cut.len() + piece.len() + piece.len() / 8);
         if self.single.mixed.is_none() {
-            out.extend_from_slice(self.single.encoding.decode_without_bom_handling(piece).0.as_bytes());
+            self.single.decode_into(piece, &mut out);
             return out;
         }
         let Some(last) = memchr::memrchr(b'\n', piece) else {
@@ -458,7 +497,7 @@ impl Decoder {
     fn line(&self, line: &[u8], out: &mut Vec<u8>) {
         match std::str::from_utf8(line) {
             Ok(_) => out.extend_from_slice(line),
-            Err(_) => out.extend_from_slice(self.single.encoding.decode_without_bom_handling(line).0.as_bytes()),
+            Err(_) => self.single.decode_into(line, out),
         }
     }
 }
@@ -517,6 +556,67 @@ mod tests {
         let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("compte\tobjet\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
         let (text, r, _) = decoded(&utf16);
         assert_eq!((text.as_str(), r.encoding, r.separator), ("compte\tobjet\n", "UTF-16LE", b'\t'));
+    }
+
+    /// The table decoding gives `encoding_rs`'s own decoding of whole texts, byte for byte.
+    #[test]
+    fn the_decoding_by_table_is_the_encodings_own() {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut text: Vec<u8> = (0..=255u8).collect();
+        for _ in 0..5000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            // Mostly ASCII, as exports are, with runs of every length between the others.
+            text.push(if state % 5 == 0 { (state >> 8) as u8 | 0x80 } else { b'a' + (state >> 8) as u8 % 26 });
+        }
+        for encoding in [encoding_rs::WINDOWS_1252, encoding_rs::ISO_8859_15] {
+            let single = SingleByte { encoding, name: "", mixed: None };
+            for cut in [0, 1, 7, 16, 17, 300, text.len()] {
+                let mut out = Vec::new();
+                single.decode_into(&text[..cut], &mut out);
+                single.decode_into(&text[cut..], &mut out);
+                assert_eq!(out, encoding.decode_without_bom_handling(&text).0.as_bytes(), "{} {cut}", encoding.name());
+            }
+        }
+    }
+
+    /// What the scan gathers, given the text in pieces of every size, is what a line-by-line
+    /// reading finds: the first non-ASCII line valid in UTF-8, the first not valid, and the
+    /// bytes that tell the two single-byte encodings apart.
+    #[test]
+    fn the_scan_finds_what_a_line_by_line_reading_finds() {
+        let reference = |text: &[u8]| {
+            let lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+            let first = |utf8: bool| {
+                lines.iter().position(|l| !l.is_ascii() && std::str::from_utf8(l).is_ok() == utf8).map(|i| i + 1)
+            };
+            let c1 = text.iter().any(|&b| (0x80..0xA0).contains(&b));
+            let iso = text.iter().any(|b| [0xA4, 0xA6, 0xA8, 0xB4, 0xB8, 0xBC, 0xBD, 0xBE].contains(b));
+            (first(true), first(false), c1 || !iso)
+        };
+        let words: [&[u8]; 10] = [b"compte;", b"\n", "é".as_bytes(), b"\xe9", "€".as_bytes(), b"\x80", b"\xbd", b"\xc3", "n°".as_bytes(), b"\xa0"];
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        for round in 0..3000 {
+            let mut text = Vec::new();
+            for _ in 0..(round % 60) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // ASCII mostly, so that the others fall anywhere in the blocks of sixteen.
+                let w = (state % 26) as usize;
+                text.extend_from_slice(if w < words.len() { words[w] } else { b"abcdefghijklmnopq".get(..w - 9).unwrap_or(b"") });
+            }
+            let piece = 1 + (state >> 40) as usize % 40;
+            let mut scan = Scan::default();
+            for chunk in text.chunks(piece) {
+                scan.text(chunk);
+            }
+            scan.close();
+            let (utf8, other, windows) = reference(&text);
+            let got = scan.decision();
+            assert_eq!((scan.utf8_line, scan.other_line, got.encoding == encoding_rs::WINDOWS_1252), (utf8, other, windows), "{text:?} {piece}");
+        }
     }
 
     #[test]

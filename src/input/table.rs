@@ -47,6 +47,9 @@ pub struct Table<'a> {
     /// Read in pieces: the bytes given so far (`text` then holds the start of a line cut by the
     /// end of the last piece).
     read: u64,
+    /// The pieces given are the UTF-8 of a [`source::Decoder`]: valid by construction, not
+    /// checked again.
+    decoded: bool,
 }
 
 /// The column index of a role the file does not have: no record has a cell there.
@@ -247,7 +250,7 @@ impl<'a> Table<'a> {
             .collect();
         let required_width =
             defs.iter().zip(&positions).filter(|(d, _)| d.required).filter_map(|(_, p)| p.map(|i| i + 1)).max().unwrap_or(1);
-        Table { file, recognised, text, body, splitter, pending, positions, header, header_line, required_width, read: 0 }
+        Table { file, recognised, text, body, splitter, pending, positions, header, header_line, required_width, read: 0, decoded: false }
     }
 
     /// Whether the file has a column for a role.
@@ -343,6 +346,7 @@ impl Table<'static> {
         // NUL bytes are looked for in the file's own first 64 Kio by its scan
         // (`source::FileScan`), not here in its decoded text, whose offsets differ.
         self.read = self.read.max(BINARY_HEAD);
+        self.decoded = true;
     }
 
     /// Reads the rows of the next piece of the file, as [`Table::for_each_row`] does. `false`
@@ -392,7 +396,7 @@ impl Table<'static> {
         diagnostics: &mut Vec<Diagnostic>,
         f: &mut impl FnMut(Row<'_>, &mut Vec<Diagnostic>),
     ) -> bool {
-        if simdutf8::basic::from_utf8(text).is_err() {
+        if !self.decoded && simdutf8::basic::from_utf8(text).is_err() {
             return false;
         }
         diagnostics.append(&mut self.pending);
