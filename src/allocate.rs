@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rustc_hash::FxHashMap;
+
 use crate::diagnostic::{Code, Diagnostic, InputFile};
 use crate::input::{DriverRow, Drivers, Ledger, Mappings, Nature};
 use crate::money::{Amount, SplitError, euros, split};
@@ -204,7 +206,10 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
     out.objects_mapped = resolved.iter().filter(|r| matches!(r, Resolved::Mapped(_))).count();
 
     // 2. Postings to receivers, pools and « non rattaché ».
-    let mut pools: BTreeMap<PoolKey, PoolAccumulator> = BTreeMap::new();
+    // The pools by the object and family of their postings, the receivers by the object and
+    // certification of theirs.
+    let mut pools: ByObject<Family, PoolKey, PoolAccumulator> = ByObject::new();
+    let mut receivers: ByObject<u32, Receiver, ReceiverTotals> = ByObject::new();
     let mut unmapped: BTreeMap<u32, (Amount, Amount)> = BTreeMap::new();
     // Per object: the amount, and the first ledger line of those postings (to point at it).
     let mut b01_without_certification: BTreeMap<u32, (Amount, u32)> = BTreeMap::new();
@@ -258,16 +263,10 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
                 Nature::Product => a.products += p.amount,
             }
         }
-        let financer = ledger.financers.name(p.financer).to_owned();
+        let financer = ledger.financers.name(p.financer);
         if book.is_operational(activity) {
-            let certification = if activity == b01 {
-                match p.certification {
-                    0 => row.certification.clone(),
-                    c => Some(ledger.certifications.name(c).to_owned()),
-                }
-            } else {
-                None
-            };
+            // B01 with a certification: the posting's own, or its object's in the mapping.
+            let certified = activity == b01 && (p.certification != 0 || row.certification.is_some());
             let heading = (activity == b01 && p.nature == Nature::Charge).then(|| {
                 row.heading.or_else(|| book.heading_of_account(account)).unwrap_or_else(|| {
                     pedagogie_by_default += u64::from(p.lines);
@@ -275,10 +274,12 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
                     pedagogie
                 })
             });
-            if activity == b01 && certification.is_none() {
-                let pool = pools
-                    .entry(PoolKey { code: activity, family: Family::B01Commun, site: row.site.clone() })
-                    .or_default();
+            if activity == b01 && !certified {
+                let pool = pools.get(p.object, Family::B01Commun, || PoolKey {
+                    code: activity,
+                    family: Family::B01Commun,
+                    site: row.site.clone(),
+                });
                 pool.first_line = Some(pool.first_line.map_or(p.first_line, |l| l.min(p.first_line)));
                 match (p.nature, heading) {
                     (Nature::Charge, Some(h)) => {
@@ -288,13 +289,19 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
                     }
                     _ => {
                         pool.products += p.amount;
-                        *pool.products_by_financer.entry(financer).or_default() += p.amount;
+                        add(&mut pool.products_by_financer, financer, p.amount);
                     }
                 }
                 continue;
             }
-            let receiver = Receiver { activity, certification, site: row.site.clone() };
-            let totals = out.receivers.entry(receiver).or_default();
+            let totals = receivers.get(p.object, p.certification, || {
+                let certification = match (certified, p.certification) {
+                    (false, _) => None,
+                    (true, 0) => row.certification.clone(),
+                    (true, c) => Some(ledger.certifications.name(c).to_owned()),
+                };
+                Receiver { activity, certification, site: row.site.clone() }
+            });
             match p.nature {
                 Nature::Charge => {
                     totals.first_line = Some(totals.first_line.map_or(p.first_line, |l| l.min(p.first_line)));
@@ -305,7 +312,7 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
                 }
                 Nature::Product => {
                     totals.products += p.amount;
-                    *totals.products_by_financer.entry(financer).or_default() += p.amount;
+                    add(&mut totals.products_by_financer, financer, p.amount);
                 }
             }
         } else {
@@ -313,7 +320,7 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
                 let premises = activity.axis() == b'D' && p.nature == Nature::Charge && book.is_premises_account(account);
                 if premises { Family::Locaux } else { book.default_family(row.code).unwrap_or(Family::Support) }
             });
-            let pool = pools.entry(PoolKey { code: activity, family, site: row.site.clone() }).or_default();
+            let pool = pools.get(p.object, family, || PoolKey { code: activity, family, site: row.site.clone() });
             pool.first_line = Some(pool.first_line.map_or(p.first_line, |l| l.min(p.first_line)));
             match p.nature {
                 Nature::Charge => pool.charges += p.amount,
@@ -321,6 +328,9 @@ pub fn allocate(ledger: &Ledger, mappings: &Mappings, drivers: &Drivers, diagnos
             }
         }
     }
+
+    out.receivers = receivers.into_map();
+    let pools = pools.into_map();
 
     // 3. Driver weights, per scope, computed once.
     report_weightless_rows(drivers, diagnostics);
@@ -750,6 +760,47 @@ fn split_receivers(
     }
 }
 
+/// Adds `amount` to the sum of `key`, made the first time (the key copied then only).
+fn add(map: &mut BTreeMap<String, Amount>, key: &str, amount: Amount) {
+    match map.get_mut(key) {
+        Some(sum) => *sum += amount,
+        None => {
+            map.insert(key.to_owned(), amount);
+        }
+    }
+}
+
+/// Values by key (pools, receivers), reached from the postings by their object and one detail
+/// of theirs (family, certification), which make the key: the key is made and looked up once
+/// per object and detail, not for each posting.
+struct ByObject<D, K, V> {
+    ids: FxHashMap<(u32, D), usize>,
+    index: BTreeMap<K, usize>,
+    list: Vec<(K, V)>,
+}
+
+impl<D: std::hash::Hash + Eq, K: Ord + Clone, V: Default> ByObject<D, K, V> {
+    fn new() -> Self {
+        ByObject { ids: FxHashMap::default(), index: BTreeMap::new(), list: Vec::new() }
+    }
+
+    /// The value of the key that `key` makes for postings of `object` with `detail`.
+    fn get(&mut self, object: u32, detail: D, key: impl FnOnce() -> K) -> &mut V {
+        let i = *self.ids.entry((object, detail)).or_insert_with(|| {
+            let key = key();
+            *self.index.entry(key.clone()).or_insert_with(|| {
+                self.list.push((key, V::default()));
+                self.list.len() - 1
+            })
+        });
+        &mut self.list[i].1
+    }
+
+    fn into_map(self) -> BTreeMap<K, V> {
+        self.list.into_iter().collect()
+    }
+}
+
 /// Credits each receiver of a split, as indirect charges from `pool`, under `heading` for B01.
 fn credit(receivers: &mut BTreeMap<Receiver, ReceiverTotals>, split: &Split<Receiver>, pool: &PoolKey, heading: Option<Heading>) {
     let b01 = rulebook().apprenticeship();
@@ -757,9 +808,17 @@ fn credit(receivers: &mut BTreeMap<Receiver, ReceiverTotals>, split: &Split<Rece
         if amount.is_zero() {
             continue;
         }
-        let totals = receivers.entry(receiver.clone()).or_default();
+        if !receivers.contains_key(receiver) {
+            receivers.insert(receiver.clone(), ReceiverTotals::default());
+        }
+        let Some(totals) = receivers.get_mut(receiver) else { continue };
         totals.indirect += *amount;
-        *totals.indirect_by_pool.entry(pool.clone()).or_default() += *amount;
+        match totals.indirect_by_pool.get_mut(pool) {
+            Some(sum) => *sum += *amount,
+            None => {
+                totals.indirect_by_pool.insert(pool.clone(), *amount);
+            }
+        }
         if let (Some(h), true) = (heading, receiver.activity == b01) {
             *totals.heading_mut(h) += *amount;
         }
