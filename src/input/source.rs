@@ -337,6 +337,23 @@ impl Scan {
         self.decision()
     }
 
+    /// The decoding of a text cut after line ends into parts, each scanned on its own, when
+    /// its bytes decode one by one: the decoding the whole text's scan decides; `None` when it
+    /// mixes encodings (the lines then need the whole text's line numbers) or is UTF-8 after
+    /// all.
+    pub fn joined(parts: impl IntoIterator<Item = Scan>) -> Option<SingleByte> {
+        let mut whole = Scan::default();
+        let (mut utf8, mut other) = (false, false);
+        for mut part in parts {
+            part.close();
+            whole.c1 |= part.c1;
+            whole.iso |= part.iso;
+            utf8 |= part.utf8_line.is_some();
+            other |= part.other_line.is_some();
+        }
+        (other && !utf8).then(|| whole.decision())
+    }
+
     /// The decoding from what was gathered (the last line closed).
     fn decision(&self) -> SingleByte {
         let (encoding, name) = if self.c1 || !self.iso {
@@ -375,9 +392,9 @@ pub struct FileScan {
 }
 
 /// The bytes where [`decode`] looks for signs of a binary file.
-const BINARY_WINDOW: usize = 64 * 1024;
+pub const BINARY_WINDOW: usize = 64 * 1024;
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl FileScan {
     pub fn piece(&mut self, piece: &[u8]) {

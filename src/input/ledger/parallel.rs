@@ -10,9 +10,11 @@
 //! the merge gives the same ids, postings, sums and findings as one reader on the whole file
 //! (tests/it/lecture.rs compares them on every case, cut everywhere).
 //!
-//! A file that is not UTF-8 is scanned once for its decoding (`source::FileScan`, as the whole
-//! reading decides it); when each of its bytes is decoded on its own (Windows-1252 or
-//! ISO-8859-15, not lines of mixed encodings), each part decodes its own bytes and is read so.
+//! A file that is not UTF-8 is read again in parts decoded as Windows-1252, the decoding of
+//! nearly every export that is not UTF-8, while each part scans its own bytes for the file's
+//! decoding (`source::Scan`, as the whole reading decides it; the scans of the parts joined by
+//! `Scan::joined`). The reading stands when they decide Windows-1252; ISO-8859-15 is read a
+//! third time, decoded so; lines of mixed encodings go to one reader.
 //!
 //! When a cut falls inside a quoted cell spread over several lines (the part before it does
 //! not end on a whole record), when a later part holds such a cell (its finding names lines
@@ -28,7 +30,7 @@ use rustc_hash::FxHashMap;
 
 use super::{CHUNK, COLUMNS, Interner, Ledger, LedgerRead, LedgerReader, LineCount, Period, Posting, read_some};
 use crate::diagnostic::{Diagnostic, InputFile};
-use crate::input::source::{self, Decoder, FileScan, SingleByte};
+use crate::input::source::{self, Decoder, Scan, SingleByte};
 use crate::input::table::{MAX_INPUT_BYTES, Table, too_large};
 use crate::money::MAX_LEDGER_LINES;
 
@@ -38,11 +40,13 @@ pub const PARALLEL_FROM: u64 = 8 * CHUNK as u64;
 /// The bytes searched after a cut for the line end that makes it.
 const CUT_WINDOW: usize = 1 << 16;
 
-/// A part read: its reader, its findings, and the line ends it holds.
+/// A part read: its reader, its findings, the line ends it holds, and the scan of its bytes
+/// for their decoding (when they are decoded).
 struct Part {
     reader: LedgerReader,
     diagnostics: Vec<Diagnostic>,
     newlines: u32,
+    scan: Option<Scan>,
 }
 
 impl Ledger {
@@ -83,29 +87,17 @@ enum Fallback {
 /// when it must be read by one reader.
 fn in_parts_decoded(file: &mut File, path: &Path, len: u64, period: Period, parts: usize) -> io::Result<Option<LedgerRead>> {
     match in_parts(file, path, len, period, parts, None)? {
-        Ok(read) => Ok(Some(read)),
+        Ok((read, _)) => Ok(Some(read)),
         Err(Fallback::Other) => Ok(None),
-        Err(Fallback::NotUtf8) => match decoding(file)? {
-            Some(single) if single.per_byte() => Ok(in_parts(file, path, len, period, parts, Some(single))?.ok()),
-            _ => Ok(None),
-        },
-    }
-}
-
-/// How the whole reading would decode a file that is not UTF-8 (`None`: it is not text, or is
-/// UTF-8 after all), the file scanned once from its start.
-fn decoding(file: &mut File) -> io::Result<Option<SingleByte>> {
-    file.seek(SeekFrom::Start(0))?;
-    let mut scan = FileScan::default();
-    let mut piece = vec![0; CHUNK];
-    loop {
-        let n = read_some(file, &mut piece)?;
-        if n == 0 {
-            break;
+        Err(Fallback::NotUtf8) => {
+            let likely = SingleByte::likely();
+            match in_parts(file, path, len, period, parts, Some(likely))? {
+                Ok((read, Some(decided))) if decided == likely => Ok(Some(read)),
+                Ok((_, Some(decided))) => Ok(in_parts(file, path, len, period, parts, Some(decided))?.ok().map(|(read, _)| read)),
+                _ => Ok(None),
+            }
         }
-        scan.piece(&piece[..n]);
     }
-    Ok(scan.end())
 }
 
 /// The file at `path`, at its start, and its length.
@@ -117,7 +109,8 @@ fn open(path: &Path) -> io::Result<(File, u64)> {
 }
 
 /// The ledger read in `parts` parts, its bytes decoded as `decoding` says when it is not UTF-8,
-/// or why it must be read otherwise.
+/// with the decoding the scan of its bytes decides then ([`Scan::joined`]); or why it must be
+/// read otherwise.
 fn in_parts(
     file: &mut File,
     path: &Path,
@@ -125,12 +118,16 @@ fn in_parts(
     period: Period,
     parts: usize,
     decoding: Option<SingleByte>,
-) -> io::Result<Result<LedgerRead, Fallback>> {
+) -> io::Result<Result<(LedgerRead, Option<SingleByte>), Fallback>> {
     // The header, from the first piece.
     file.seek(SeekFrom::Start(0))?;
     let mut raw = vec![0; CHUNK.min(len as usize)];
     let n = read_some(file, &mut raw)?;
     raw.truncate(n);
+    // A workbook, UTF-16 or a binary file: the whole reading says what it is.
+    if decoding.is_some() && source::whole_only(&raw[..raw.len().min(source::BINARY_WINDOW)]) {
+        return Ok(Err(Fallback::Other));
+    }
     let head = Decoder::optional(&mut decoding.map(|single| Decoder::new(single, true)), &raw);
     let opened = |head: &[u8]| -> Option<(Table<'static>, usize)> {
         let (mut table, used) = Table::open_head(head, false, InputFile::GrandLivre, COLUMNS)?;
@@ -201,6 +198,12 @@ fn in_parts(
     if not_utf8 {
         return Ok(Err(Fallback::NotUtf8));
     }
+    // The scan of the bytes before the rows (a byte-order mark left out), then of the parts'.
+    let decided = decoding.and_then(|_| {
+        let mut head = Scan::default();
+        head.text(raw[..body].strip_prefix(source::BOM).unwrap_or(&raw[..body]));
+        Scan::joined(std::iter::once(head).chain(done.iter_mut().filter_map(|(_, part)| part.scan.take())))
+    });
     let mut done = done.into_iter();
     let Some((table, mut whole)) = done.next() else { return Ok(Err(Fallback::Other)) };
     whole.reader.flush_known();
@@ -213,7 +216,7 @@ fn in_parts(
     if whole.reader.ledger.lines_read as usize > MAX_LEDGER_LINES {
         return Ok(Err(Fallback::Other));
     }
-    Ok(Ok(Ok(whole.reader.finish(&table, whole.diagnostics))))
+    Ok(Ok((Ok(whole.reader.finish(&table, whole.diagnostics)), decided)))
 }
 
 /// Where the parts start, and the end of the file: `parts` cuts as even as the lines allow,
@@ -256,10 +259,14 @@ fn read_part(
     let mut piece = vec![0; CHUNK];
     // The header is behind: no byte-order mark to drop.
     let mut decoder = decoding.map(|single| Decoder::new(single, false));
+    let mut scan = decoding.map(|_| Scan::default());
     loop {
         let n = read_some(&mut source, &mut piece)?;
         if n == 0 {
             break;
+        }
+        if let Some(scan) = &mut scan {
+            scan.text(&piece[..n]);
         }
         let text = Decoder::optional(&mut decoder, &piece[..n]);
         if !table.feed(&text, &mut diagnostics, |row, diags| reader.row(&row, diags)) {
@@ -273,7 +280,7 @@ fn read_part(
     if !whole || reader.too_many || multiline {
         return Ok(Err(Fallback::Other));
     }
-    Ok(Ok(Part { reader, diagnostics, newlines: 0 }))
+    Ok(Ok(Part { reader, diagnostics, newlines: 0, scan }))
 }
 
 /// Merges the part read after `whole` into it; the part's lines are moved down by `shift`.
