@@ -61,7 +61,7 @@ fn high_bits_swar(block: &[u8; 16]) -> u32 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -86,18 +86,23 @@ mod tests {
         }
     }
 
-    /// The SWAR fallback gives the SIMD path's bits on blocks of every mix of high and low bytes.
-    #[test]
-    fn both_block_readings_agree() {
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        for _ in 0..20_000 {
-            let mut block = [0u8; 16];
-            for b in &mut block {
+    /// Blocks of sixteen bytes drawn from `alphabet`, the same on every run (xorshift).
+    pub(crate) fn random_blocks(alphabet: &[u8], count: usize) -> impl Iterator<Item = [u8; 16]> + '_ {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        (0..count).map(move |_| {
+            std::array::from_fn(|_| {
                 state ^= state << 13;
                 state ^= state >> 7;
                 state ^= state << 17;
-                *b = [b'a', 0x7F, 0x80, 0xC3, 0xFF, 0, b'\n', 0xA9][(state % 8) as usize];
-            }
+                alphabet[(state % alphabet.len() as u64) as usize]
+            })
+        })
+    }
+
+    /// The SWAR fallback gives the SIMD path's bits on blocks of every mix of high and low bytes.
+    #[test]
+    fn both_block_readings_agree() {
+        for block in random_blocks(&[b'a', 0x7F, 0x80, 0xC3, 0xFF, 0, b'\n', 0xA9], 20_000) {
             let expected = (0..16).filter(|&i| block[i] >= 0x80).fold(0u32, |m, i| m | 1 << i);
             assert_eq!(high_bits(&block), expected, "{block:?}");
             assert_eq!(high_bits_swar(&block), expected, "{block:?}");

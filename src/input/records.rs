@@ -401,15 +401,7 @@ mod tests {
     #[test]
     fn both_block_readings_agree() {
         let alphabet = [b';', b'\n', b',', b'\t', b'a', b'\r', b'"', 0x80, 0xC3, 0xFF, 0x0A ^ 0x80, b';' ^ 0x80, 0, b'\x0b'];
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..20_000 {
-            let mut block = [0u8; 16];
-            for b in &mut block {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                *b = alphabet[(state % alphabet.len() as u64) as usize];
-            }
+        for block in crate::input::bytes::tests::random_blocks(&alphabet, 20_000) {
             for separator in [b';', b',', b'\t'] {
                 let expected = |byte: u8| (0..16).filter(|&i| block[i] == byte).fold(0u32, |m, i| m | 1 << i);
                 assert_eq!(block_bits(&block, separator), (expected(separator), expected(b'\n')), "{block:?}");
