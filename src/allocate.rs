@@ -761,7 +761,7 @@ fn split_receivers(
 }
 
 /// Adds `amount` to the sum of `key`, made the first time (the key copied then only).
-fn add(map: &mut BTreeMap<String, Amount>, key: &str, amount: Amount) {
+fn add<K: Ord + std::borrow::Borrow<Q>, Q: Ord + ToOwned<Owned = K> + ?Sized>(map: &mut BTreeMap<K, Amount>, key: &Q, amount: Amount) {
     match map.get_mut(key) {
         Some(sum) => *sum += amount,
         None => {
@@ -813,12 +813,7 @@ fn credit(receivers: &mut BTreeMap<Receiver, ReceiverTotals>, split: &Split<Rece
         }
         let Some(totals) = receivers.get_mut(receiver) else { continue };
         totals.indirect += *amount;
-        match totals.indirect_by_pool.get_mut(pool) {
-            Some(sum) => *sum += *amount,
-            None => {
-                totals.indirect_by_pool.insert(pool.clone(), *amount);
-            }
-        }
+        add(&mut totals.indirect_by_pool, pool, *amount);
         if let (Some(h), true) = (heading, receiver.activity == b01) {
             *totals.heading_mut(h) += *amount;
         }

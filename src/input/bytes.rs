@@ -53,11 +53,24 @@ fn high_bits(block: &[u8; 16]) -> u32 {
 #[inline(always)]
 fn high_bits_swar(block: &[u8; 16]) -> u32 {
     let (low, high) = block.split_at(8);
-    let word = |half: &[u8]| half.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w)) & 0x8080_8080_8080_8080;
-    // Byte k's high bit moved to bit 56 + k by the multiplication, whose partial products never
+    let word = |half: &[u8]| u64_of(half) & 0x8080_8080_8080_8080;
+    bits_of(word(low)) | (bits_of(word(high)) << 8)
+}
+
+/// The first eight bytes of `bytes` as a word (little-endian), 0 when there are fewer.
+#[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
+#[inline(always)]
+pub(super) fn u64_of(bytes: &[u8]) -> u64 {
+    bytes.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w))
+}
+
+/// The high bits of the eight bytes of `high` (nothing else set) gathered into bits 0 to 7.
+#[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
+#[inline(always)]
+pub(super) fn bits_of(high: u64) -> u32 {
+    // Byte k's bit moved to bit 56 + k by the multiplication, whose partial products never
     // carry into one another (one bit per byte).
-    let gather = |w: u64| ((((w >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56) as u32) & 0xFF;
-    gather(word(low)) | (gather(word(high)) << 8)
+    ((((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56) as u32) & 0xFF
 }
 
 #[cfg(test)]

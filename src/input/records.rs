@@ -18,6 +18,8 @@
 
 use csv_core::ReadRecordResult;
 
+use super::bytes::{bits_of, u64_of};
+
 /// One record: its cells, as byte ranges in `text`, and its 1-based line.
 pub struct Record<'r> {
     pub text: &'r [u8],
@@ -295,12 +297,6 @@ fn block_bits_swar(block: &[u8; 16], separator: u8) -> (u32, u32) {
     (bits(separator), bits(b'\n'))
 }
 
-#[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
-#[inline(always)]
-fn u64_of(bytes: &[u8]) -> u64 {
-    bytes.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w))
-}
-
 /// The high bit of each byte of `word` that equals the byte repeated in `pattern`, and no
 /// other bit.
 #[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
@@ -309,15 +305,6 @@ fn equal_bytes(word: u64, pattern: u64) -> u64 {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let x = word ^ pattern;
     !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
-}
-
-/// The high bits of the eight bytes of `high` (nothing else set) gathered into bits 0 to 7.
-#[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
-#[inline(always)]
-fn bits_of(high: u64) -> u32 {
-    // Byte k's bit moved to bit 56 + k by the multiplication, whose partial products never
-    // carry into one another (one bit per byte).
-    ((((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56) as u32) & 0xFF
 }
 
 /// Writes the positions of the set bits of `hits` (bytes from `at`) after the `n` first.

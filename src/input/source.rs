@@ -172,7 +172,7 @@ impl SingleByte {
             if text == decoded {
                 return Some(i);
             }
-            text += if b.is_ascii() { 1 } else { self.encoding.decode_without_bom_handling(&[b]).0.len() };
+            text += if b.is_ascii() { 1 } else { usize::from(self.table()[usize::from(b - 0x80)].1) };
         }
         (text == decoded).then_some(raw.len())
     }
@@ -259,15 +259,15 @@ pub struct Scan {
 impl Scan {
     /// The next bytes of the text.
     pub fn text(&mut self, piece: &[u8]) {
-        let ascii = bytes::is_ascii(piece);
+        let first = bytes::first_non_ascii(piece);
+        let ascii = first.is_none();
         // Once a byte 0x80–0x9F is met, Windows-1252 is decided: no need to look further.
-        let mut at = 0;
-        while !ascii && !self.c1 {
-            let Some(found) = bytes::first_non_ascii(&piece[at..]) else { break };
-            let b = piece[at + found];
+        let mut next = first;
+        while let (Some(i), false) = (next, self.c1) {
+            let b = piece[i];
             self.c1 = b & 0xE0 == 0x80;
             self.iso |= matches!(b, 0xA4 | 0xA6 | 0xA8 | 0xB4 | 0xB8 | 0xBC | 0xBD | 0xBE);
-            at += found + 1;
+            next = bytes::first_non_ascii(&piece[i + 1..]).map(|found| i + 1 + found);
         }
         let mut rest = piece;
         if !self.cut.is_empty() {
@@ -446,7 +446,6 @@ impl Decoder {
     pub fn new(single: SingleByte, bom: bool) -> Decoder {
         Decoder { single, start: bom.then(Vec::new), cut: Vec::new() }
     }
-
 
     pub fn single(&self) -> &SingleByte {
         &self.single

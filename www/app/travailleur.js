@@ -72,9 +72,10 @@ function avecGrandLivre() {
 }
 
 /** Redonne au module le grand livre depuis son premier octet, tant qu'il le demande : `ajouter`
- *  répond `false` pour un fichier qui n'est pas en UTF-8 (lu en trois passes : la première
- *  s'arrête au premier octet qui n'est pas de l'UTF-8, la deuxième cherche son encodage, la
- *  troisième le décode et lit ses lignes) ou qui doit être gardé en entier (classeur). */
+ *  répond `false` pour un fichier qui n'est pas en UTF-8 (lu en deux passes : la première
+ *  s'arrête au premier octet qui n'est pas de l'UTF-8, la seconde cherche son encodage en le
+ *  lisant comme du Windows-1252 ; une troisième s'il est en ISO-8859-15 ou d'encodages mêlés)
+ *  ou qui doit être gardé en entier (classeur). */
 function redonner(s, role, morceaux) {
   for (let i = 0; i < morceaux.length; i++) if (!s.ajouter(role, morceaux[i])) i = -1;
 }
