@@ -98,7 +98,11 @@ def ours(args, folder, suffix=""):
         (f"cma-analytique, ligne de commande, 1 fil{suffix}", cli + ["--fils", "1"]),
     ]
     if args.node_module:
-        contenders.append((f"cma-analytique, WebAssembly sous Node{suffix}", ["node", os.path.join(HERE, "wasm_repartir.mjs"), args.node_module, folder]))
+        # As the page reads a ledger of 32 Mio or more: two workers on two cores or more, else one.
+        wasm = ["node", os.path.join(HERE, "wasm_repartir.mjs"), args.node_module, folder]
+        if (os.cpu_count() or 1) >= 2:
+            contenders.append((f"cma-analytique, WebAssembly sous Node (2 travailleurs){suffix}", wasm + ["2"]))
+        contenders.append((f"cma-analytique, WebAssembly sous Node, 1 travailleur{suffix}", wasm + ["1"]))
     return contenders
 
 

@@ -50,6 +50,23 @@ pub enum InputFile {
 }
 
 impl InputFile {
+    pub const ALL: [InputFile; 9] = [
+        InputFile::GrandLivre,
+        InputFile::Correspondance,
+        InputFile::Inducteurs,
+        InputFile::Calcul,
+        InputFile::Personnel,
+        InputFile::Certifications,
+        InputFile::Parametres,
+        InputFile::Preprojet,
+        InputFile::Resultats,
+    ];
+
+    /// The file whose [`InputFile::label`] this is.
+    pub fn from_label(label: &str) -> Option<InputFile> {
+        InputFile::ALL.into_iter().find(|f| f.label() == label)
+    }
+
     /// The input's name as users know it (and as the CLI options spell it).
     pub fn label(self) -> &'static str {
         match self {

@@ -13,8 +13,8 @@ use crate::report::Document;
 use crate::{Inputs, Options};
 
 /// The bytes read as every input the tool knows (ledger, mapping, drivers, staff file); the
-/// ledger also in pieces (of a size drawn from the bytes themselves), which must give exactly
-/// what the whole reading gives.
+/// ledger also in pieces (of a size drawn from the bytes themselves) and in two parts as the
+/// page's two workers read it, which must give exactly what the whole reading gives.
 pub fn read_as_every_input(data: &[u8]) {
     let _ = role::recognise(data);
     let whole = Ledger::read(data, Period::default());
@@ -22,6 +22,12 @@ pub fn read_as_every_input(data: &[u8]) {
     match Ledger::read_in_pieces(std::io::Cursor::new(data), Period::default(), chunk) {
         Ok(pieces) => assert_eq!(format!("{pieces:?}"), format!("{whole:?}"), "read in pieces of {chunk} bytes"),
         Err(e) => unreachable!("reading from memory: {e}"),
+    }
+    // In two parts as the page's two workers read it, cut at a line end drawn from the bytes:
+    // the same, or left to one reader.
+    let at = data.iter().map(|&b| usize::from(b)).sum::<usize>() % (data.len() + 1);
+    if let Some(two) = Ledger::read_in_two_parts(data, Period::default(), at, 4096, chunk) {
+        assert_eq!(format!("{two:?}"), format!("{whole:?}"), "read in two parts cut after {at}");
     }
     let _ = Mappings::read(data);
     let _ = Drivers::read(data);

@@ -10,6 +10,7 @@
 
 use cma_analytique::wasm::preprojet::{JsParametresLoyer, JsParametresPreprojet, etp, loyer};
 use cma_analytique::wasm::revue::{JsParametresRevue, Revue, cles_regions, identifier_revue, parametres_revue};
+use cma_analytique::wasm::partie::Partie;
 use cma_analytique::wasm::{Erreur, JsCible, JsFiltre, JsParametres, Seance, modele, reconnaitre};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -242,6 +243,102 @@ fn le_grand_livre_redemande_est_redonne_depuis_son_debut() {
             assert_eq!(attendu["calcule"], true, "{nom} : {}", attendu["diagnostics"]);
         }
     }
+}
+
+/// Donne une partie comme le fait le travailleur de la page : son premier morceau de `premier`
+/// octets, les suivants de `morceau` ; `ajouter` répond `Some(true)` pour le morceau suivant,
+/// `Some(false)` pour redonner la partie depuis son premier, `None` quand elle ne se lit plus en
+/// parties (alors `false`).
+fn donner_partie(octets: &[u8], premier: usize, morceau: usize, mut ajouter: impl FnMut(&[u8]) -> Option<bool>) -> bool {
+    let premier = premier.min(octets.len());
+    let morceaux: Vec<&[u8]> = std::iter::once(&octets[..premier]).chain(octets[premier..].chunks(morceau)).collect();
+    let mut i = 0;
+    while i < morceaux.len() {
+        match ajouter(morceaux[i]) {
+            Some(true) => i += 1,
+            Some(false) => i = 0,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Un grand livre lu par les deux travailleurs de la page (`Seance.partager`, `Partie`,
+/// `Seance.joindre`), coupé après la fin de ligne qui suit son milieu : les mêmes résultats que
+/// lu par un seul, en UTF-8 comme en Windows-1252 (chaque partie relue décodée) ; un classeur, ou
+/// une partie qui dit que le fichier ne se lit pas ainsi, et le travailleur du calcul lit le
+/// fichier en entier, avec les mêmes résultats encore. La séance refuse un partage impossible.
+#[wasm_bindgen_test]
+fn le_grand_livre_lu_par_deux_travailleurs_donne_les_memes_resultats() {
+    let exemple: [&[u8]; 3] = [
+        include_bytes!("../www/exemple/grand-livre.csv"),
+        include_bytes!("../www/exemple/correspondance.csv"),
+        include_bytes!("../www/exemple/inducteurs.csv"),
+    ];
+    let sap: [&[u8]; 3] = [
+        include_bytes!("formats/sap/grand-livre.csv"),
+        include_bytes!("formats/sap/correspondance.csv"),
+        include_bytes!("formats/sap/inducteurs.csv"),
+    ];
+    let xlsx: [&[u8]; 3] = [
+        include_bytes!("formats/xlsx/grand-livre.xlsx"),
+        include_bytes!("formats/xlsx/correspondance.xlsx"),
+        include_bytes!("formats/xlsx/inducteurs.xlsx"),
+    ];
+    let parametres = || js::<JsParametres>(json!({ "exercice": 2024 }));
+    for (nom, [gl, correspondance, inducteurs], en_deux) in [("exemple", exemple, true), ("SAP en Windows-1252", sap, true), ("classeur XLSX", xlsx, false)] {
+        let fichiers = [("grand-livre", gl), ("correspondance", correspondance), ("inducteurs", inducteurs)];
+        let mut un = Seance::new();
+        un.parametrer(parametres()).map_err(JsValue::from).unwrap();
+        nourrir(&mut un, &fichiers, 4096);
+        let attendu = rust(un.calculer(parametres()).map_err(JsValue::from).unwrap());
+        assert_eq!(attendu["calcule"], true, "{nom}");
+        let coupure = gl.len() / 2 + gl[gl.len() / 2..].iter().position(|&b| b == b'\n').unwrap() + 1;
+        for morceau in [7, 4096, usize::MAX] {
+            let mut s = Seance::new();
+            s.parametrer(parametres()).map_err(JsValue::from).unwrap();
+            s.preparer("grand-livre", gl.len()).unwrap();
+            s.partager(coupure).map_err(JsValue::from).unwrap();
+            // Le premier morceau tient l'en-tête, comme les morceaux de 8 Mio de la page.
+            let partagee = donner_partie(&gl[..coupure], morceau.max(4096), morceau, |m| {
+                let suite = s.ajouter("grand-livre", m).unwrap();
+                (suite || s.partagee()).then_some(suite)
+            });
+            let mut partie = Partie::new(&gl[..gl.len().min(1 << 20)], gl.len() - coupure, parametres()).map_err(JsValue::from).unwrap();
+            let lue = if donner_partie(&gl[coupure..], morceau, morceau, |m| {
+                let suite = partie.ajouter(m).unwrap();
+                (suite || !partie.abandonnee()).then_some(suite)
+            }) { partie.terminer() } else { None };
+            assert_eq!(lue.is_some(), en_deux, "{nom}, morceaux de {morceau}");
+            let jointe = partagee && lue.is_some_and(|l| s.joindre(&l));
+            assert_eq!(jointe, en_deux, "{nom}, morceaux de {morceau}");
+            if !jointe {
+                s.preparer("grand-livre", gl.len()).unwrap();
+                assert!(donner_partie(gl, morceau, morceau, |m| Some(s.ajouter("grand-livre", m).unwrap())));
+            }
+            for (role, octets) in &fichiers[1..] {
+                s.preparer(role, octets.len()).unwrap();
+                s.ajouter(role, octets).unwrap();
+            }
+            assert_eq!(rust(s.calculer(parametres()).map_err(JsValue::from).unwrap()), attendu, "{nom}, morceaux de {morceau}");
+        }
+    }
+    // Les octets d'une partie qui n'en est pas une : le fichier se lit en entier.
+    let mut s = Seance::new();
+    s.parametrer(parametres()).map_err(JsValue::from).unwrap();
+    s.preparer("grand-livre", GRAND_LIVRE.len()).unwrap();
+    let coupure = GRAND_LIVRE.find('\n').unwrap() + 1;
+    s.partager(coupure).map_err(JsValue::from).unwrap();
+    assert!(s.ajouter("grand-livre", &GRAND_LIVRE.as_bytes()[..coupure]).unwrap());
+    assert!(!s.joindre(b"CMA-PRT1 autre chose"));
+    assert!(!s.partagee());
+    // Un partage impossible : avant `preparer`, ou au premier ou au dernier octet.
+    let mut s = Seance::new();
+    s.parametrer(parametres()).map_err(JsValue::from).unwrap();
+    assert!(erreur(s.partager(10)).contains("partage du grand livre impossible"));
+    s.preparer("grand-livre", 100).unwrap();
+    assert!(erreur(s.partager(0)).contains("partage du grand livre impossible"));
+    assert!(erreur(s.partager(100)).contains("partage du grand livre impossible"));
 }
 
 const CFA: [(&str, &str); 3] = [

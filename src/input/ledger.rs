@@ -9,7 +9,8 @@
 use std::io::{self, Read, Seek, SeekFrom};
 
 mod parallel;
-pub use parallel::PARALLEL_FROM;
+mod share;
+pub use parallel::{PARALLEL_FROM, PartFeed};
 
 use rustc_hash::FxHashMap;
 

@@ -150,11 +150,25 @@ pub struct SingleByte {
     mixed: Option<(usize, usize)>,
 }
 
+/// The two decodings a scan decides ([`Scan::decision`]), Windows-1252 first (the likely one).
+const SINGLE_BYTES: [(&encoding_rs::Encoding, &str); 2] =
+    [(encoding_rs::WINDOWS_1252, "Windows-1252"), (encoding_rs::ISO_8859_15, "ISO-8859-15")];
+
 impl SingleByte {
     /// Windows-1252 for every line: the decoding of nearly every export that is not in UTF-8,
     /// assumed while the file is scanned for its own.
     pub fn likely() -> SingleByte {
-        SingleByte { encoding: encoding_rs::WINDOWS_1252, name: "Windows-1252", mixed: None }
+        SingleByte::of(SINGLE_BYTES[0])
+    }
+
+    /// The decoding of every line that [`SingleByte::name`] names (`None` for « mixte » or
+    /// an unknown name): how a part read decoded says how it was decoded.
+    pub fn named(name: &str) -> Option<SingleByte> {
+        SINGLE_BYTES.into_iter().find(|&(_, n)| n == name).map(SingleByte::of)
+    }
+
+    fn of((encoding, name): (&'static encoding_rs::Encoding, &'static str)) -> SingleByte {
+        SingleByte { encoding, name, mixed: None }
     }
 
     /// Whether each byte is decoded on its own (not line by line): a piece of the file can then
@@ -256,6 +270,17 @@ pub struct Scan {
     iso: bool,
 }
 
+/// What a [`Scan`] of one part of a text found ([`Scan::flags`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScanFlags {
+    pub c1: bool,
+    pub iso: bool,
+    /// A non-ASCII line valid in UTF-8.
+    pub utf8: bool,
+    /// A line that is not UTF-8.
+    pub other: bool,
+}
+
 impl Scan {
     /// The next bytes of the text.
     pub fn text(&mut self, piece: &[u8]) {
@@ -337,31 +362,35 @@ impl Scan {
         self.decision()
     }
 
-    /// The decoding of a text cut after line ends into parts, each scanned on its own, when
-    /// its bytes decode one by one: the decoding the whole text's scan decides; `None` when it
-    /// mixes encodings (the lines then need the whole text's line numbers) or is UTF-8 after
-    /// all.
-    pub fn joined(parts: impl IntoIterator<Item = Scan>) -> Option<SingleByte> {
+    /// What this scan of a part of a text found, its last line closed: all that
+    /// [`Scan::joined`] needs of it, small enough to travel from one of the page's workers to
+    /// the other.
+    pub fn flags(mut self) -> ScanFlags {
+        self.close();
+        ScanFlags { c1: self.c1, iso: self.iso, utf8: self.utf8_line.is_some(), other: self.other_line.is_some() }
+    }
+
+    /// The decoding of a text cut after line ends into parts, each scanned on its own
+    /// ([`Scan::flags`]), when its bytes decode one by one: the decoding the whole text's scan
+    /// decides; `None` when it mixes encodings (the lines then need the whole text's line
+    /// numbers) or is UTF-8 after all.
+    pub fn joined(parts: impl IntoIterator<Item = ScanFlags>) -> Option<SingleByte> {
         let mut whole = Scan::default();
         let (mut utf8, mut other) = (false, false);
-        for mut part in parts {
-            part.close();
+        for part in parts {
             whole.c1 |= part.c1;
             whole.iso |= part.iso;
-            utf8 |= part.utf8_line.is_some();
-            other |= part.other_line.is_some();
+            utf8 |= part.utf8;
+            other |= part.other;
         }
         (other && !utf8).then(|| whole.decision())
     }
 
     /// The decoding from what was gathered (the last line closed).
     fn decision(&self) -> SingleByte {
-        let (encoding, name) = if self.c1 || !self.iso {
-            (encoding_rs::WINDOWS_1252, "Windows-1252")
-        } else {
-            (encoding_rs::ISO_8859_15, "ISO-8859-15")
-        };
-        SingleByte { encoding, name, mixed: self.utf8_line.zip(self.other_line) }
+        // ISO-8859-15 when its own bytes are used and none that only Windows-1252 prints.
+        let single = SingleByte::of(SINGLE_BYTES[usize::from(!self.c1 && self.iso)]);
+        SingleByte { mixed: self.utf8_line.zip(self.other_line), ..single }
     }
 }
 

@@ -303,6 +303,12 @@ impl<'a> Table<'a> {
         self.text.is_empty() && !self.splitter.is_pending()
     }
 
+    /// Gives out the findings of the header and of the decoding if no row has yet: the first
+    /// part of a file read in parts may hold no row.
+    pub fn give_header_findings(&mut self, diagnostics: &mut Vec<Diagnostic>) {
+        diagnostics.append(&mut self.pending);
+    }
+
     /// Forgets the findings of the header and of the decoding, not yet given out: a reader of
     /// a later part of the file opens the same header, whose findings the first part gives.
     pub fn forget_header_findings(&mut self) {

@@ -18,13 +18,15 @@ use crate::date::Date;
 use crate::detail::{Figure, lines_behind, raw_line};
 use crate::diagnostic::{CATALOGUE, Diagnostic, Severity};
 use crate::input::Ledger;
-use crate::input::ledger::{LedgerFeed, LedgerRead, Period, Step};
+use crate::input::ledger::{LedgerFeed, LedgerRead, PartFeed, Period, Step};
 use crate::input::role::{Role, recognise};
 use crate::input::{Mappings, Nature};
 use crate::report::{ActionRow, ActivityRow, CertificationRow, ControlRow, Document, PoolRow, TraceRow, diagnostic_rows};
 use crate::rulebook::{NationalCode, rulebook};
 use crate::views::{FlowRow, Indicators, axis_totals, flows, indicators};
 use crate::{Computation, Options, compute_read, export, xlsx};
+
+pub mod partie;
 
 pub mod prechauffage;
 
@@ -242,6 +244,9 @@ pub struct Seance {
     au_fil: Option<(Period, LedgerFeed)>,
     /// The ledger read as it arrived, once its last byte was given.
     lu: Option<(Period, LedgerRead)>,
+    /// A large ledger read in two parts (`partager`): the first here, as its chunks arrive, up
+    /// to the cut; the rest by a helper worker ([`Partie`]), merged by `joindre`.
+    partage: Option<(Period, usize, PartFeed)>,
     periode: Option<Period>,
 }
 
@@ -266,6 +271,13 @@ impl Seance {
                 role.label()
             )))
         }
+    }
+
+    /// Starts reading the ledger as it arrives again, from its first byte, not in parts.
+    fn lire_en_entier(&mut self, period: Period, taille: usize) {
+        self.partage = None;
+        self.au_fil = Some((period, LedgerFeed::new(period)));
+        self.recus.insert(Role::GrandLivre, (0, taille));
     }
 
     /// Starts keeping the bytes of a file, from its first.
@@ -423,7 +435,7 @@ impl Seance {
         let role = role(role_du_fichier)?;
         self.calcul = None;
         if role == Role::GrandLivre {
-            (self.au_fil, self.lu) = (None, None);
+            (self.au_fil, self.lu, self.partage) = (None, None, None);
         }
         match self.periode.filter(|_| role == Role::GrandLivre) {
             Some(period) => {
@@ -445,6 +457,29 @@ impl Seance {
         let (recus, taille) = self.recus.entry(role).or_default();
         *recus += morceau.len();
         let (recus, taille) = (*recus, *taille);
+        if let Some((period, coupure, feed)) = self.partage.as_mut().filter(|_| role == Role::GrandLivre) {
+            if recus > *coupure {
+                return Err(Erreur(format!("première partie du grand livre plus longue qu'annoncé : {recus} octets reçus pour {coupure}")));
+            }
+            let mut step = feed.feed(morceau);
+            if step == Step::Next && recus == *coupure {
+                step = feed.end(false);
+            }
+            let period = *period;
+            match step {
+                Step::Next => return Ok(true),
+                // Not UTF-8: the part again, decoded.
+                Step::Again => {
+                    self.recus.insert(role, (0, taille));
+                    return Ok(false);
+                }
+                // Not to be read in parts: the whole file again, read here.
+                Step::Whole => {
+                    self.lire_en_entier(period, taille);
+                    return Ok(false);
+                }
+            }
+        }
         if let Some((period, feed)) = self.au_fil.as_mut().filter(|_| role == Role::GrandLivre) {
             if recus > taille {
                 return Err(Erreur(format!("grand livre plus long qu'annoncé : {recus} octets reçus pour {taille}")));
@@ -484,7 +519,7 @@ impl Seance {
     pub fn conserver(&mut self, role_du_fichier: &str, taille: usize) -> Result<(), Erreur> {
         let role = role(role_du_fichier)?;
         if role == Role::GrandLivre {
-            self.au_fil = None;
+            (self.au_fil, self.partage) = (None, None);
         }
         self.garder(role, taille)
     }
@@ -492,6 +527,49 @@ impl Seance {
     /// Whether the module holds the whole file (else `conserver` it before `detail` or `ligne`).
     pub fn conserve(&self, role_du_fichier: &str) -> Result<bool, Erreur> {
         Ok(self.garde(role(role_du_fichier)?))
+    }
+
+    /// Reads only the first `coupure` bytes of the ledger prepared (`preparer`, the parameters
+    /// given first), up to a line end near its middle: a helper worker reads the rest
+    /// ([`Partie`]), which `joindre` then merges. The page does so for a large ledger when the
+    /// machine has a core for the helper; the result is the same as one reading.
+    pub fn partager(&mut self, coupure: usize) -> Result<(), Erreur> {
+        let (recus, taille) = self.recus.get(&Role::GrandLivre).copied().unwrap_or_default();
+        let Some((period, _)) = self.au_fil.take_if(|_| recus == 0 && 0 < coupure && coupure < taille) else {
+            return Err(Erreur("partage du grand livre impossible : préparez-le (les paramètres donnés d'abord) avant d'en donner un morceau, et coupez-le entre son premier et son dernier octet".to_owned()));
+        };
+        self.partage = Some((period, coupure, PartFeed::first(period)));
+        Ok(())
+    }
+
+    /// Whether the ledger is still read in two parts: after `ajouter` answered `false`, the
+    /// caller gives the first part again from its first byte when it is (a ledger that is not
+    /// UTF-8), and else the whole file from its first byte once it has all of it (the
+    /// ledger cannot be read in parts).
+    pub fn partagee(&self) -> bool {
+        self.partage.is_some()
+    }
+
+    /// Merges the rest of the ledger, read by the helper (`Partie.terminer`), into the first
+    /// part, read here. `false` when it cannot be merged (no part read here, or the parts
+    /// show that the file must be read whole: mixed encodings, ISO-8859-15…): the caller then
+    /// gives the whole ledger from its first byte (`ajouter`).
+    pub fn joindre(&mut self, partie: &[u8]) -> bool {
+        let (recus, taille) = self.recus.get(&Role::GrandLivre).copied().unwrap_or_default();
+        let Some((period, coupure, feed)) = self.partage.take() else {
+            return false;
+        };
+        match feed.join(partie).filter(|_| recus == coupure) {
+            Some(lu) => {
+                self.recus.insert(Role::GrandLivre, (taille, taille));
+                self.lu = Some((period, lu));
+                true
+            }
+            None => {
+                self.lire_en_entier(period, taille);
+                false
+            }
+        }
     }
 
     /// Reads, validates and allocates the three files; keeps everything for the next questions.

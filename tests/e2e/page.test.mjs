@@ -221,6 +221,43 @@ describe('la page', { timeout: 180_000 }, () => {
     await page.close();
   });
 
+  it('lit un grand livre à deux travailleurs, une moitié chacun, comme à un seul, détail d’un chiffre compris', async () => {
+    // L'attribut « partage-octets » abaisse le seuil (32 Mio) : l'exemple et l'export SAP en
+    // Windows-1252 se lisent alors à deux travailleurs.
+    const lire = async (fichiers, seuil) => {
+      const page = await session.page();
+      await page.evaluate((v) => document.querySelector('cma-analytique').setAttribute('partage-octets', v), seuil);
+      await deposerEtCalculer(page, fichiers);
+      const activites = await page.locator('tr[data-activite]').evaluateAll((l) => l.map((x) => x.textContent));
+      const entete = net(await page.locator('[data-entete-resultats]').textContent());
+      const statut = net(await page.locator('[data-statut]').textContent()).replace(/ en [^:]+:/, ' :');
+      // Le détail des charges directes de B01 : dans l'exemple, ses lignes viennent des deux
+      // moitiés du fichier.
+      await page.getByRole('button', { name: /Charges directes de B01,/ }).click();
+      const dialogue = page.locator('dialog[data-detail]');
+      await dialogue.locator('table.lignes tbody tr').first().waitFor();
+      const detail = net(await dialogue.locator('[data-detail-resume]').textContent());
+      const lignes = (await dialogue.locator('table.lignes tbody tr th').allTextContents()).map(Number);
+      await page.close();
+      return { activites, entete, statut, detail, lignes };
+    };
+    const exemple = ['grand-livre.csv', 'correspondance.csv', 'inducteurs.csv'].map((f) => path.join(RACINE, 'www', 'exemple', f));
+    const sap = ['grand-livre', 'correspondance', 'inducteurs'].map((f) => path.join(RACINE, 'tests', 'formats', 'sap', `${f}.csv`));
+    for (const [nom, fichiers] of [['exemple', exemple], ['SAP', sap]]) {
+      const un = await lire(fichiers, '0');
+      const deux = await lire(fichiers, '1');
+      assert.doesNotMatch(un.entete, /deux travailleurs/, nom);
+      assert.match(deux.entete, /une moitié du grand livre par cœur, deux travailleurs/, nom);
+      assert.ok(un.activites.length > 0, nom);
+      assert.deepEqual(deux.activites, un.activites, nom);
+      assert.equal(deux.statut, un.statut, nom);
+      assert.equal(deux.detail, un.detail, nom);
+      assert.deepEqual(deux.lignes, un.lignes, nom);
+      const moitie = readFileSync(fichiers[0]).toString('latin1').split('\n').length / 2;
+      if (nom === 'exemple') assert.ok(un.lignes.some((l) => l < moitie) && un.lignes.some((l) => l > moitie), un.lignes.join());
+    }
+  });
+
   it('exporte un classeur XLSX, des CSV et le JSON qui se relisent', async () => {
     const page = await session.page();
     await deposerEtCalculer(page, fichiersDuCas('support-deux-niveaux'));

@@ -399,3 +399,73 @@ fn a_single_byte_ledger_is_read_in_parts_each_decoding_its_bytes() {
     assert_eq!(in_parts_only(&mixed, 3), None);
     assert_eq!(in_parts(&mixed, Period::default(), 3), format!("{:?}", Ledger::read(&mixed, Period::default())));
 }
+
+/// What the page's two workers read of `bytes` (`Ledger::read_in_two_parts`), as a string.
+fn in_two_workers(bytes: &[u8], period: Period, at: usize, first_piece: usize, chunk: usize) -> Option<String> {
+    Ledger::read_in_two_parts(bytes, period, at, first_piece, chunk).map(|read| format!("{read:?}"))
+}
+
+/// The page's two workers read the ledger as one reader does: every ledger of the tests, for
+/// both periods, cut at a line end near each eighth of it, in pieces of 1 to 4 096 bytes after
+/// the first — or leave it to one reader. The ledgers the page meets (UTF-8, Windows-1252 and
+/// ISO-8859-15 exports, the built-in example) are really read in two parts.
+#[test]
+fn a_ledger_read_by_two_workers_is_the_ledger_read_whole() {
+    let half = Period { from: Date::parse("2024-01-01"), to: Date::parse("2024-06-30") };
+    let mut in_two = 0;
+    for (path, bytes) in &test_ledgers() {
+        for period in [Period::default(), half] {
+            let whole = format!("{:?}", Ledger::read(bytes, period));
+            for eighth in 1..8 {
+                for chunk in [1, 7, 4096] {
+                    let at = bytes.len() * eighth / 8;
+                    if let Some(read) = in_two_workers(bytes, period, at, 1 << 20, chunk) {
+                        assert_eq!(read, whole, "{} cut near {at}, pieces of {chunk}", path.display());
+                        in_two += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(in_two > 500, "{in_two} readings in two parts");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+    let example = std::fs::read(format!("{root}www/exemple/grand-livre.csv")).unwrap();
+    let sap = std::fs::read(format!("{root}tests/formats/sap/grand-livre.csv")).unwrap();
+    let mut iso = b"compte;objet;debit;libelle;c\xbdur\n".to_vec();
+    for i in 0..200 {
+        iso.extend_from_slice(format!("641100;O{};1,{i:02};", i % 7).as_bytes());
+        iso.extend_from_slice(b"d\xe9j\xe0\n");
+    }
+    for (name, bytes, encoding) in [("exemple", &example, "UTF-8"), ("SAP", &sap, "Windows-1252"), ("ISO", &iso, "ISO-8859-15")] {
+        let whole = Ledger::read(bytes, Period::default());
+        assert_eq!(whole.as_ref().unwrap().0.recognised.as_ref().unwrap().encoding, encoding);
+        let read = in_two_workers(bytes, Period::default(), bytes.len() / 2, 1 << 20, 4096);
+        // ISO-8859-15: read in parts as Windows-1252, which the scans refuse; then by one reader.
+        assert_eq!(read.is_some(), encoding != "ISO-8859-15", "{name}");
+        if let Some(read) = read {
+            assert_eq!(read, format!("{whole:?}"), "{name}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Random ledgers (UTF-8, a byte of Windows-1252 now and then) cut anywhere and read by the
+    /// page's two workers in pieces of any size: the ledger read whole, or one reader.
+    #[test]
+    fn random_ledgers_read_by_two_workers(lines in proptest::collection::vec(ledger_line(), 1..40), at in 0usize..2000,
+                                           chunk in 1usize..100, latin1 in any::<bool>()) {
+        let mut bytes = b"compte;objet;debit;credit;date;certification;financeur\n".to_vec();
+        for (i, line) in lines.iter().enumerate() {
+            bytes.extend_from_slice(line.as_bytes());
+            if latin1 && i == lines.len() / 2 {
+                bytes.extend_from_slice(b"641100;O\xe9;1,00;;;;\n");
+            }
+        }
+        let whole = format!("{:?}", Ledger::read(&bytes, Period::default()));
+        if let Some(read) = in_two_workers(&bytes, Period::default(), at % bytes.len(), 64, chunk) {
+            prop_assert_eq!(read, whole);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 // L'application : dépôt et reconnaissance des fichiers, paramètres, calcul dans le Web Worker
-// (annulable, avec progression), résultats, détail de chaque chiffre, exports.
+// (annulable, avec progression ; un grand livre volumineux lu à deux travailleurs sur une
+// machine d'au moins deux cœurs), résultats, détail de chaque chiffre, exports.
 // Tout ce qui vient des fichiers est posé en texte (textContent) : jamais de HTML construit
 // avec des données de l'utilisateur.
 
@@ -31,6 +32,13 @@ const LIMITE_OCTETS = 2 * 1024 ** 3;
 // Lecture des fichiers du calcul : morceaux de 8 Mio, au plus 3 en avance sur le module.
 const MORCEAU = 8 * 1024 * 1024;
 const AVANCE = 3;
+/** Taille d'un grand livre à partir de laquelle deux travailleurs le lisent, chacun sa moitié
+ *  (coupée après une fin de ligne), quand la machine a au moins deux cœurs : en deçà, le second
+ *  coûterait plus qu'il ne rapporte. Une page qui intègre l'élément peut la changer avec
+ *  l'attribut « partage-octets » (0 : jamais). */
+const PARTAGE = 4 * MORCEAU;
+/** Les premiers octets du grand livre donnés au travailleur d'appoint : son en-tête s'y trouve. */
+const TETE = 1024 * 1024;
 
 function nomRole(id) {
   return ROLES.find((r) => r.id === id)?.nom ?? id;
@@ -51,6 +59,8 @@ class Application {
     this.demandes = new Map();
     this.prochain = 1;
     this.travailleur = null;
+    // Le travailleur d'appoint, qui lit la seconde moitié d'un grand livre volumineux.
+    this.appoint = null;
     this.resultat = null;
     this.page = 0;
     this.dateTransmissionSaisie = false;
@@ -65,7 +75,10 @@ class Application {
     // plus à celui du calcul, et tout ce que la page télécharge l'est à son ouverture. Marques
     // « User Timing » (performance.mark) : module prêt, dépôt, fichiers reconnus, calcul,
     // résultats reçus et affichés ; bench/navigateur.mjs en tire le partage du temps.
-    const prechauffer = () => this.demander('version').then(() => performance.mark('cma:module-pret'), () => {});
+    const prechauffer = () => Promise.all([
+      this.demander('version'),
+      ...(this.partageOctets() > 0 ? [this.demanderAppoint('version')] : []),
+    ]).then(() => performance.mark('cma:module-pret'), () => {});
     if (window.requestIdleCallback) window.requestIdleCallback(prechauffer, { timeout: 2000 });
     else setTimeout(prechauffer, 200);
   }
@@ -77,7 +90,18 @@ class Application {
   // — Le Web Worker ————————————————————————————————————————————————
 
   lancerTravailleur() {
-    if (this.travailleur) return this.travailleur;
+    this.travailleur ??= this.nouveauTravailleur(() => { this.travailleur = null; });
+    return this.travailleur;
+  }
+
+  lancerAppoint() {
+    this.appoint ??= this.nouveauTravailleur(() => { this.appoint = null; });
+    return this.appoint;
+  }
+
+  /** Un Web Worker du calcul (travailleur.js) ; `perdu()` s'il ne peut démarrer. Ses réponses et
+   *  sa progression vont aux demandes qui les attendent (`this.demandes`, par identifiant). */
+  nouveauTravailleur(perdu) {
     const t = new Worker(new URL('./travailleur.js', import.meta.url), { type: 'module' });
     t.onmessage = (e) => {
       const m = e.data;
@@ -90,49 +114,114 @@ class Application {
     };
     t.onerror = (e) => {
       e.preventDefault();
-      for (const d of this.demandes.values()) d.rejeter(new Error(`le module de calcul n'a pas pu démarrer (${e.message || 'erreur inconnue'})`));
-      this.demandes.clear();
-      this.travailleur = null;
+      for (const [id, d] of this.demandes) {
+        if (d.travailleur !== t) continue;
+        d.rejeter(new Error(`le module de calcul n'a pas pu démarrer (${e.message || 'erreur inconnue'})`));
+        this.demandes.delete(id);
+      }
+      perdu();
     };
-    this.travailleur = t;
     return t;
   }
 
   /** Envoie une demande au travailleur ; `envoye(t, id)` est appelé une fois le message parti
    *  (le calcul y branche la transmission de ses fichiers). */
   demander(type, donnees = {}, progres = null, envoye = null) {
-    const t = this.lancerTravailleur();
+    return this.demanderA(this.lancerTravailleur(), type, donnees, progres, envoye);
+  }
+
+  /** La même demande au travailleur d'appoint. */
+  demanderAppoint(type, donnees = {}, progres = null, envoye = null) {
+    return this.demanderA(this.lancerAppoint(), type, donnees, progres, envoye);
+  }
+
+  demanderA(t, type, donnees, progres, envoye) {
     const id = this.prochain++;
     return new Promise((resoudre, rejeter) => {
-      this.demandes.set(id, { resoudre, rejeter, progres });
+      this.demandes.set(id, { resoudre, rejeter, progres, travailleur: t });
       t.postMessage({ id, type, ...donnees });
       envoye?.(t, id);
     });
+  }
+
+  /** Taille d'un grand livre à partir de laquelle deux travailleurs le lisent (voir PARTAGE) ;
+   *  0 sur une machine d'un seul cœur. */
+  partageOctets() {
+    if (!(navigator.hardwareConcurrency >= 2)) return 0;
+    const attribut = this.racine.host?.getAttribute('partage-octets');
+    const demande = attribut == null || attribut === '' ? NaN : Number(attribut);
+    return Number.isFinite(demande) && demande >= 0 ? demande : PARTAGE;
+  }
+
+  /** Où couper le grand livre pour deux travailleurs : juste après la première fin de ligne
+   *  passé son milieu ; `null` quand il est trop petit, ou sans fin de ligne là. */
+  async coupure(fichier) {
+    const seuil = this.partageOctets();
+    if (!seuil || fichier.size < seuil || fichier.size < 2) return null;
+    const milieu = Math.floor(fichier.size / 2);
+    const octets = new Uint8Array(await fichier.slice(milieu, milieu + 65536).arrayBuffer());
+    const i = octets.indexOf(10);
+    return i < 0 || milieu + i + 1 >= fichier.size ? null : milieu + i + 1;
   }
 
   /** Lit les fichiers d'un calcul par morceaux de MORCEAU octets et les transfère au travailleur
    *  (sans copie), dans l'ordre des rôles. La page lit ainsi le morceau suivant pendant que le
    *  module lit le précédent (lu dans le travailleur, le disque attendait le calcul) ; au plus
    *  AVANCE morceaux attendent le module, pour ne pas tenir tout le fichier en double. S'arrête si
-   *  le travailleur est arrêté (annulation) ou si le calcul a pris fin. */
+   *  le travailleur est arrêté (annulation) ou si le calcul a pris fin. `fichiers` : par rôle, le
+   *  fichier et les octets à en transmettre ([début, fin[). */
   async transmettre(t, id, fichiers, suivi) {
     let envoyes = 0;
-    for (const [role, fichier] of Object.entries(fichiers)) {
-      for (let position = 0; position < fichier.size; position += MORCEAU) {
+    for (const [role, [fichier, debut, fin]] of Object.entries(fichiers)) {
+      for (let position = debut; position < fin; position += MORCEAU) {
         while (!suivi.fini && envoyes - suivi.lus >= AVANCE * MORCEAU) await new Promise((r) => { suivi.reveil = r; });
-        if (suivi.fini || this.travailleur !== t) return;
-        const octets = await fichier.slice(position, position + MORCEAU).arrayBuffer();
-        if (suivi.fini || this.travailleur !== t) return;
+        if (suivi.fini || !this.enService(t)) return;
+        const octets = await fichier.slice(position, Math.min(fin, position + MORCEAU)).arrayBuffer();
+        if (suivi.fini || !this.enService(t)) return;
         t.postMessage({ id, type: 'morceau', role, octets }, [octets]);
         envoyes += octets.byteLength;
       }
     }
   }
 
+  enService(t) {
+    return t === this.travailleur || t === this.appoint;
+  }
+
+  /** La seconde partie du grand livre (de `coupure` à la fin), lue par le travailleur d'appoint
+   *  pendant que le travailleur du calcul `t` lit la première, puis transmise à celui-ci (pour sa
+   *  demande `id`) avec ses morceaux, qu'il garde. Si l'appoint échoue, ses morceaux sont relus
+   *  ici et transmis seuls : le travailleur du calcul lit alors le fichier en entier. */
+  async lireAppoint(t, id, fichier, coupure, parametres, suivi, progression, lectureImpossible) {
+    let lue;
+    try {
+      const tete = await fichier.slice(0, Math.min(coupure, TETE)).arrayBuffer();
+      lue = await this.demanderAppoint('partie', { tete, taille: fichier.size - coupure, parametres }, (p) => {
+        suivi.lus = p.lus;
+        suivi.reveil?.();
+        progression();
+      }, (a, idAppoint) => this.transmettre(a, idAppoint, { 'grand-livre': [fichier, coupure, fichier.size] }, suivi).catch(lectureImpossible));
+    } catch (e) {
+      if (e instanceof Annulation || t !== this.travailleur) return;
+      try {
+        const morceaux = [];
+        for (let p = coupure; p < fichier.size; p += MORCEAU) morceaux.push(await fichier.slice(p, Math.min(fichier.size, p + MORCEAU)).arrayBuffer());
+        lue = { partie: null, morceaux };
+      } catch (lecture) {
+        lectureImpossible(lecture);
+        return;
+      }
+    }
+    if (t !== this.travailleur) return;
+    t.postMessage({ id, type: 'aide', ...lue }, lue.partie ? [lue.partie, ...lue.morceaux] : lue.morceaux);
+  }
+
   /** Arrête le travailleur (et le calcul en cours) ; le suivant repart de zéro. */
   arreter() {
     this.travailleur?.terminate();
     this.travailleur = null;
+    this.appoint?.terminate();
+    this.appoint = null;
     for (const d of this.demandes.values()) d.rejeter(new Annulation('annulé'));
     this.demandes.clear();
   }
@@ -406,23 +495,40 @@ class Application {
     let etape = 'lecture';
     try {
       const roles = Object.entries(fichiers).map(([role, f]) => ({ role, taille: f.size }));
+      // Un grand livre volumineux : sa première moitié au travailleur du calcul, la seconde au
+      // travailleur d'appoint (voir lireAppoint).
+      const grandLivre = fichiers['grand-livre'];
+      const coupure = await this.coupure(grandLivre);
+      const plages = Object.fromEntries(Object.entries(fichiers).map(([r, f]) => [r, [f, 0, r === 'grand-livre' ? coupure ?? f.size : f.size]]));
       const suivi = { lus: 0, fini: false, reveil: null };
-      const calcul = this.demander('calculer', { roles, parametres }, (p) => {
+      const suiviAppoint = { lus: 0, fini: false, reveil: null };
+      let derniere = null;
+      const progression = () => this.progression({ ...derniere, lus: derniere.lus + (derniere.etape === 'lecture' ? suiviAppoint.lus : 0) });
+      const lectureImpossible = (e) => {
+        // Un fichier devenu illisible (retiré du disque) : le calcul est arrêté, la cause dite.
+        this.arreter();
+        this.alerte(`Lecture des fichiers impossible : ${e.message}`);
+      };
+      const calcul = this.demander('calculer', { roles, parametres, coupure }, (p) => {
         suivi.lus = p.lus;
         suivi.reveil?.();
         if (p.etape !== etape) {
           etape = p.etape;
           this.statut('Calcul de la répartition…');
         }
-        this.progression(p);
-      }, (t, id) => this.transmettre(t, id, fichiers, suivi).catch((e) => {
-        // Un fichier devenu illisible (retiré du disque) : le calcul est arrêté, la cause dite.
-        this.arreter();
-        this.alerte(`Lecture des fichiers impossible : ${e.message}`);
-      }));
+        derniere = p;
+        progression();
+      }, (t, id) => {
+        this.transmettre(t, id, plages, suivi).catch(lectureImpossible);
+        if (coupure != null) {
+          this.lireAppoint(t, id, grandLivre, coupure, parametres, suiviAppoint, () => derniere && progression(), lectureImpossible);
+        }
+      });
       const resultat = await calcul.finally(() => {
-        suivi.fini = true;
-        suivi.reveil?.();
+        for (const s of [suivi, suiviAppoint]) {
+          s.fini = true;
+          s.reveil?.();
+        }
       });
       performance.mark('cma:resultat-recu');
       resultat.durees.total_ms = performance.now() - debut;
@@ -481,7 +587,7 @@ class Application {
     this.$('[data-entete-resultats]').textContent =
       `Exercice ${r.parametres.exercice}${r.parametres.du || r.parametres.au ? `, période ${r.parametres.du ?? '…'} – ${r.parametres.au ?? '…'}` : ''}. ` +
       `Grand livre « ${r.noms['grand-livre']} » (${octets(r.octets['grand-livre'])}). ` +
-      `Lecture ${duree(d.lecture_ms)}, calcul ${duree(d.calcul_ms)}, total ${duree(d.total_ms)}.`;
+      `Lecture ${duree(d.lecture_ms)}${d.parties === 2 ? ' (une moitié du grand livre par cœur, deux travailleurs)' : ''}, calcul ${duree(d.calcul_ms)}, total ${duree(d.total_ms)}.`;
     for (const partie of ['r-synthese', 'r-activites', 'r-certifications', 'r-pools']) this.$(`#${partie}`).hidden = !r.calcule;
     this.$('.exports').hidden = !r.calcule;
     this.remplirFiltres();

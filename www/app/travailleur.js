@@ -6,9 +6,13 @@
 // fichier du personnel, loyer interne). La page l'arrête (terminate) pour annuler.
 // La revue de CMA France (onglet « Revue CMA France ») passe aussi par lui : chaque fichier de
 // région reconnu à son contenu, la revue faite sur tous, ses exports.
+// Le même script sert de travailleur d'appoint : sur une machine d'au moins deux cœurs, la page
+// coupe un grand livre volumineux en deux après une fin de ligne ; ce travailleur-ci en lit la
+// seconde partie (`partie`) pendant que le travailleur du calcul lit la première, puis la page
+// transmet la partie lue au second (`aide`), qui la joint à la sienne.
 
 import init, {
-  Seance, Revue, etp, loyer, reconnaitre, modele, version, identifier_revue, parametres_revue, cles_regions, prechauffage,
+  Seance, Partie, Revue, etp, loyer, reconnaitre, modele, version, identifier_revue, parametres_revue, cles_regions, prechauffage,
 } from '../pkg/cma_analytique.js';
 import { prechauffer } from './prechauffage.js';
 
@@ -53,6 +57,29 @@ async function prochainMorceau(id) {
   }
 }
 
+// Un grand livre lu en deux parties (voir `lirePartie`) : la seconde lue par le travailleur
+// d'appoint, que la page transmet ici (`aide`) avec ses morceaux.
+let aide = null;
+let attenteAide = null;
+
+function recevoirAide(message) {
+  if (attenteAide) {
+    const a = attenteAide;
+    attenteAide = null;
+    a(message);
+  } else {
+    aide = message;
+  }
+}
+
+async function aideDuCalcul(id) {
+  for (;;) {
+    const m = aide ?? await new Promise((r) => { attenteAide = r; });
+    aide = null;
+    if (m.id === id) return m;
+  }
+}
+
 // Les morceaux du grand livre du dernier calcul, tels que la page les a transférés : le module lit
 // ses lignes à mesure sans copier ses octets dans sa mémoire (100 Mo pour un million de lignes) ;
 // il ne les reçoit qu'au premier détail d'un chiffre ou à la première ligne du grand livre
@@ -80,7 +107,46 @@ function redonner(s, role, morceaux) {
   for (let i = 0; i < morceaux.length; i++) if (!s.ajouter(role, morceaux[i])) i = -1;
 }
 
-async function calculer(id, roles, parametres) {
+/** Redonne la première partie du grand livre depuis son premier octet (elle n'est pas en UTF-8 :
+ *  relue décodée) tant que le module la lit en parties ; `false` dès qu'il ne le fait plus (le
+ *  fichier ne se lit pas en parties : il le lira en entier). */
+function redonnerPartie(s, morceaux) {
+  for (let i = 0; i < morceaux.length; i++) {
+    if (!s.ajouter('grand-livre', morceaux[i])) {
+      if (!s.partagee()) return false;
+      i = -1;
+    }
+  }
+  return true;
+}
+
+/** Le travailleur d'appoint : lit la seconde partie d'un grand livre (de `coupure` à la fin, en
+ *  morceaux que la page lui transfère), pendant que ce même module, dans le travailleur du
+ *  calcul, lit la première ; répond par la partie lue (octets pour `Seance.joindre`, ou `null`
+ *  quand elle ne peut se lire seule) et rend ses morceaux, que le travailleur du calcul garde
+ *  pour le détail des chiffres ou pour lire le fichier en entier. */
+async function lirePartie(id, { tete, taille, parametres }) {
+  const partie = new Partie(new Uint8Array(tete), taille, parametres);
+  const gardes = [];
+  try {
+    for (let recus = 0; recus < taille;) {
+      const octets = new Uint8Array((await prochainMorceau(id)).octets);
+      gardes.push(octets);
+      if (!partie.abandonnee() && !partie.ajouter(octets) && !partie.abandonnee()) {
+        for (let i = 0; i < gardes.length; i++) if (!partie.ajouter(gardes[i]) && !partie.abandonnee()) i = -1;
+      }
+      recus += octets.length;
+      postMessage({ id, progres: { etape: 'lecture', role: 'grand-livre', lus: recus, total: taille } });
+    }
+    const lue = partie.terminer();
+    const morceaux = gardes.map((g) => g.buffer);
+    return { valeur: { partie: lue?.buffer ?? null, morceaux }, transfert: lue ? [lue.buffer, ...morceaux] : morceaux };
+  } finally {
+    partie.free();
+  }
+}
+
+async function calculer(id, roles, parametres, coupure) {
   seance?.free();
   seance = new Seance();
   grandLivre = null;
@@ -89,26 +155,48 @@ async function calculer(id, roles, parametres) {
   seance.parametrer(parametres);
   const total = roles.reduce((s, r) => s + r.taille, 0);
   let lus = 0;
+  // Le grand livre lu en deux parties (par les deux travailleurs) ou en une.
+  let parties = 1;
   const debut = performance.now();
   for (const { role, taille } of roles) {
     seance.preparer(role, taille);
+    // Un grand livre coupé en deux : la page ne donne ici que sa première partie, le travailleur
+    // d'appoint lit la seconde.
+    let enParties = role === 'grand-livre' && coupure != null;
+    if (enParties) seance.partager(coupure);
+    const attendus = enParties ? coupure : taille;
     const gardes = [];
-    for (let recus = 0; recus < taille;) {
+    for (let recus = 0; recus < attendus;) {
       const morceau = await prochainMorceau(id);
       if (morceau.role !== role) throw new Error(`morceau de « ${morceau.role} » reçu pendant la lecture de « ${role} »`);
       const octets = new Uint8Array(morceau.octets);
       if (role === 'grand-livre') gardes.push(octets);
-      if (!seance.ajouter(role, octets)) redonner(seance, role, gardes);
+      if (enParties) {
+        // Le fichier ne se lit pas en parties : il sera lu en entier une fois tous ses morceaux là.
+        if (!seance.ajouter(role, octets)) enParties = seance.partagee() && redonnerPartie(seance, gardes);
+      } else if (attendus === taille && !seance.ajouter(role, octets)) {
+        redonner(seance, role, gardes);
+      }
       recus += octets.length;
       lus += octets.length;
       postMessage({ id, progres: { etape: 'lecture', role, lus, total } });
+    }
+    if (attendus !== taille) {
+      const { partie, morceaux } = await aideDuCalcul(id);
+      for (const m of morceaux) gardes.push(new Uint8Array(m));
+      if (enParties && partie && seance.joindre(new Uint8Array(partie))) {
+        parties = 2;
+      } else {
+        seance.preparer(role, taille);
+        redonner(seance, role, gardes);
+      }
     }
     if (role === 'grand-livre' && !seance.conserve(role)) grandLivre = { taille, morceaux: gardes };
   }
   const lu = performance.now();
   postMessage({ id, progres: { etape: 'calcul', lus, total } });
   const resultat = seance.calculer(parametres);
-  resultat.durees = { lecture_ms: lu - debut, calcul_ms: performance.now() - lu };
+  resultat.durees = { lecture_ms: lu - debut, calcul_ms: performance.now() - lu, parties };
   return resultat;
 }
 
@@ -154,6 +242,10 @@ self.onmessage = async (evenement) => {
     recevoirMorceau({ id, ...d });
     return;
   }
+  if (type === 'aide') {
+    recevoirAide({ id, ...d });
+    return;
+  }
   try {
     await pret;
     let reponse;
@@ -161,7 +253,8 @@ self.onmessage = async (evenement) => {
       case 'version': reponse = { valeur: version() }; break;
       case 'reconnaitre': reponse = { valeur: reconnaitre(new Uint8Array(d.debut)) ?? null }; break;
       case 'modele': reponse = { valeur: modele(d.role) }; break;
-      case 'calculer': reponse = { valeur: await calculer(id, d.roles, d.parametres) }; break;
+      case 'calculer': reponse = { valeur: await calculer(id, d.roles, d.parametres, d.coupure) }; break;
+      case 'partie': reponse = await lirePartie(id, d); break;
       case 'diagnostics': reponse = { valeur: exiger().diagnostics(d.filtre) }; break;
       case 'ligne':
         reponse = { valeur: (d.fichier === 'grand-livre' ? avecGrandLivre() : exiger()).ligne(d.fichier, d.numero) };
