@@ -10,7 +10,8 @@ import { prechauffer } from '../www/app/prechauffage.js';
 
 const pkg = await import(workerData.modulePath);
 pkg.initSync({ module: readFileSync(workerData.modulePath.replace(/\.js$/, '_bg.wasm')) });
-prechauffer(pkg);
+// As the page's helper worker: the reading only.
+prechauffer(pkg, { calculs: 0 });
 
 const CHUNK = 8 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
 //! Essais de fumée de la façade WebAssembly (`src/wasm`), exécutés par wasm-bindgen-test sur la
 //! cible wasm32 (`scripts/tester`) : reconnaissance des rôles, modèles, séance nourrie par
 //! morceaux (le grand livre lu à mesure quand les paramètres viennent d'abord), résultats
-//! compacts, diagnostics par page, détail d'un chiffre, ligne d'un fichier, exports, préprojet de
+//! compacts (la trace à la demande), diagnostics par page, détail d'un chiffre, ligne d'un fichier, exports, préprojet de
 //! l'onglet « Préprojet CFA, ETP et loyer » (et ses exports), calculateur d'ETP, loyer interne,
 //! erreurs converties en exceptions JavaScript ; la revue de CMA France (fichiers de région
 //! reconnus, revue des cinq régions de tests/cas-revue, seuil, date de réception, exports). Vide
@@ -94,6 +94,20 @@ fn une_seance_calcule_et_repond_aux_questions_de_la_page() {
     assert!(csv.contains("\r\nA01;Information"), "{csv}");
     let json: Value = serde_json::from_str(&s.json().map_err(JsValue::from).unwrap()).unwrap();
     assert_eq!(json["controle"]["charges"], "22851.10");
+
+    // La trace : l'en-tête de chaque pool dans le résultat, ses partages à la demande (ceux du
+    // document JSON).
+    let trace = rust(s.trace().map_err(JsValue::from).unwrap());
+    assert_eq!(trace, json["trace"]);
+    let entetes = resultat["document"]["trace"].as_array().unwrap();
+    assert_eq!(entetes.len(), trace.as_array().unwrap().len());
+    for (entete, complete) in entetes.iter().zip(trace.as_array().unwrap()) {
+        assert!(entete.get("niveau2").is_none(), "{entete}");
+        for champ in ["code", "cle", "site", "perimetre", "montant", "repli_etp"] {
+            assert_eq!(entete[champ], complete[champ], "{champ}");
+        }
+    }
+    assert!(trace[0]["niveau2"][0]["parts"].as_array().is_some_and(|p| !p.is_empty()));
 }
 
 #[wasm_bindgen_test]

@@ -53,6 +53,8 @@ export interface Resultat {
   calcule: boolean;
   document: {
     activites: any[]; certifications: any[]; pools: any[]; controle: Record<string, Montant>;
+    /** L'en-tête de la trace de chaque pool (code, cle, site, perimetre, montant, repli_etp) ;
+     *  ses partages : `Seance.trace`. */
     actions: any[]; trace: any[];
   } | null;
   /** Totaux par axe (code = lettre de l'axe), puis le total de toutes les activités (code vide). */
@@ -310,7 +312,25 @@ struct DocumentSansDiagnostics<'a> {
     pools: &'a [PoolRow],
     controle: &'a ControlRow,
     actions: &'a [ActionRow],
-    trace: &'a [TraceRow],
+    trace: Vec<EnteteTrace<'a>>,
+}
+
+/// The heading of a pool's trail in the result: its splits (a region's megabyte of them) are
+/// asked for when they are shown (`Seance::trace`).
+#[derive(Serialize)]
+struct EnteteTrace<'a> {
+    code: &'a str,
+    cle: &'a str,
+    site: Option<&'a str>,
+    perimetre: &'a str,
+    montant: crate::money::Amount,
+    repli_etp: bool,
+}
+
+impl<'a> From<&'a TraceRow> for EnteteTrace<'a> {
+    fn from(t: &'a TraceRow) -> Self {
+        EnteteTrace { code: &t.code, cle: &t.cle, site: t.site.as_deref(), perimetre: &t.perimetre, montant: t.montant, repli_etp: t.repli_etp }
+    }
 }
 
 #[derive(Serialize)]
@@ -599,7 +619,7 @@ impl Seance {
                 pools: &d.pools,
                 controle: &d.controle,
                 actions: &d.actions,
-                trace: &d.trace,
+                trace: d.trace.iter().map(EnteteTrace::from).collect(),
             }),
             axes: document.as_ref().map(axis_totals).unwrap_or_default(),
             flux: allocation.map(flows).unwrap_or_default(),
@@ -696,6 +716,12 @@ impl Seance {
             .find(|s| s.id == table)
             .map(export::csv)
             .ok_or_else(|| Erreur(format!("table « {table} » inconnue")))
+    }
+
+    /// The whole trail of the allocation, pool by pool (the result gives only each pool's
+    /// heading): the page asks for it when it first shows a pool's splits, or prints them.
+    pub fn trace(&self) -> Result<JsValue, Erreur> {
+        to_js(&self.document()?.trace)
     }
 
     /// The JSON document of `repartir --json` (spec §9).

@@ -90,19 +90,20 @@ class Application {
   // — Le Web Worker ————————————————————————————————————————————————
 
   lancerTravailleur() {
-    this.travailleur ??= this.nouveauTravailleur(() => { this.travailleur = null; });
+    this.travailleur ??= this.nouveauTravailleur('./travailleur.js', () => { this.travailleur = null; });
     return this.travailleur;
   }
 
   lancerAppoint() {
-    this.appoint ??= this.nouveauTravailleur(() => { this.appoint = null; });
+    this.appoint ??= this.nouveauTravailleur('./travailleur.js?appoint', () => { this.appoint = null; });
     return this.appoint;
   }
 
-  /** Un Web Worker du calcul (travailleur.js) ; `perdu()` s'il ne peut démarrer. Ses réponses et
-   *  sa progression vont aux demandes qui les attendent (`this.demandes`, par identifiant). */
-  nouveauTravailleur(perdu) {
-    const t = new Worker(new URL('./travailleur.js', import.meta.url), { type: 'module' });
+  /** Un Web Worker du calcul (travailleur.js ; « ?appoint » : le travailleur d'appoint, qui se
+   *  préchauffe moins) ; `perdu()` s'il ne peut démarrer. Ses réponses et sa progression vont aux
+   *  demandes qui les attendent (`this.demandes`, par identifiant). */
+  nouveauTravailleur(adresse, perdu) {
+    const t = new Worker(new URL(adresse, import.meta.url), { type: 'module' });
     t.onmessage = (e) => {
       const m = e.data;
       const d = this.demandes.get(m.id);
@@ -768,13 +769,28 @@ class Application {
     this.$('[data-trace]').replaceChildren(...r.document.trace.map((t, i) => {
       const details = el('details', { class: 'trace', 'data-trace-pool': i },
         el('summary', { texte: `${nomPool(t)} — ${euros(t.montant)} — ${t.perimetre}${t.repli_etp ? ' — niveau 1 par ETP faute de véhicules' : ''}` }));
-      details.addEventListener('toggle', () => this.remplirTrace(details, t), { once: true });
+      details.addEventListener('toggle', () => this.traceComplete().then((trace) => this.remplirTrace(details, trace[i]), () => {}));
       return details;
     }));
+    // Les partages de la trace (un Mo pour une région) ne viennent pas avec les résultats : ils
+    // sont demandés au module une fois la page au repos, ou au premier pool déplié avant.
+    const charger = () => this.traceComplete().catch(() => {});
+    if (window.requestIdleCallback) window.requestIdleCallback(charger, { timeout: 2000 });
+    else setTimeout(charger, 200);
+  }
+
+  /** La trace complète du calcul affiché (tous les partages de chaque pool), demandée une fois. */
+  traceComplete() {
+    const r = this.resultat;
+    r.traceComplete ??= this.demander('trace').then((trace) => {
+      r.trace = trace;
+      return trace;
+    });
+    return r.traceComplete;
   }
 
   remplirTrace(details, t) {
-    if (details.dataset.rempli) return;
+    if (details.dataset.rempli || !t) return;
     details.dataset.rempli = '1';
     const partage = (titre, s, colonnes, cellules) => el('table', { class: 'partage' },
       el('caption', { texte: `${titre} — ${s.inducteur} — ${euros(s.montant)} à répartir${s.non_reparti !== '0.00' ? `, ${euros(s.non_reparti)} non répartis` : ''}` }),
@@ -895,14 +911,17 @@ class Application {
     }
   }
 
+  /** Déplie la trace pour l'impression ; ses partages y sont s'ils sont arrivés (demandés dès
+   *  que la page est au repos après les résultats ; « Imprimer » les attend). */
   preparerImpression() {
     for (const d of this.racine.querySelectorAll('details.trace')) {
-      this.remplirTrace(d, this.resultat.document.trace[Number(d.dataset.tracePool)]);
+      this.remplirTrace(d, this.resultat?.trace?.[Number(d.dataset.tracePool)]);
       d.open = true;
     }
   }
 
-  imprimer() {
+  async imprimer() {
+    await this.traceComplete().catch(() => {});
     this.preparerImpression();
     window.print();
   }

@@ -2,7 +2,7 @@
 // fichiers par morceaux que la page lit et lui transfère, les passe au module (jamais en une
 // chaîne JavaScript), le module lisant les lignes du grand livre à mesure sans en garder les
 // octets (le travailleur garde ses morceaux), annonce sa progression, calcule, puis répond aux questions de la page (diagnostics, détail
-// d'un chiffre, ligne d'un fichier, exports ; préprojet du calcul et ses exports, ETP d'un
+// d'un chiffre, ligne d'un fichier, partages de la trace, exports ; préprojet du calcul et ses exports, ETP d'un
 // fichier du personnel, loyer interne). La page l'arrête (terminate) pour annuler.
 // La revue de CMA France (onglet « Revue CMA France ») passe aussi par lui : chaque fichier de
 // région reconnu à son contenu, la revue faite sur tous, ses exports.
@@ -19,10 +19,13 @@ import { prechauffer } from './prechauffage.js';
 
 // Le module préchauffé (prechauffage.js) ; un échec du préchauffage n'empêche rien : le calcul se
 // fera, seulement moins vite.
+// Le travailleur d'appoint (« ?appoint » dans son adresse) ne fait que lire : son préchauffage
+// s'en tient à la lecture.
+const appoint = new URL(import.meta.url).searchParams.has('appoint');
 const pret = init({ module_or_path: new URL('../pkg/cma_analytique_bg.wasm', import.meta.url) })
   .then(() => {
     try {
-      prechauffer({ Seance, prechauffage });
+      prechauffer({ Seance, prechauffage }, { calculs: appoint ? 0 : 10 });
     } catch {
       // voir plus haut
     }
@@ -263,6 +266,7 @@ self.onmessage = async (evenement) => {
       case 'classeur': reponse = octetsDe(exiger().classeur()); break;
       case 'csv': reponse = octetsDe(exiger().csv(d.table)); break;
       case 'json': reponse = { valeur: exiger().json() }; break;
+      case 'trace': reponse = { valeur: exiger().trace() }; break;
       case 'preprojet': reponse = { valeur: exiger().preprojet(d.parametres, await octetsDuFichier(d.certifications)) }; break;
       case 'preprojet-classeur': reponse = octetsDe(exiger().preprojet_classeur()); break;
       case 'preprojet-csv': reponse = octetsDe(exiger().preprojet_csv()); break;
