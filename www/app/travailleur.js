@@ -37,51 +37,39 @@ function exiger() {
   return seance;
 }
 
+/** Des messages de la page, pris dans leur ordre d'arrivée par qui les attend ; ceux d'un autre
+ *  calcul (abandonné, échoué) sont écartés. */
+class FileDeMessages {
+  constructor() {
+    this.messages = [];
+    this.attente = null;
+  }
+
+  recevoir(message) {
+    if (this.attente) {
+      const a = this.attente;
+      this.attente = null;
+      a(message);
+    } else {
+      this.messages.push(message);
+    }
+  }
+
+  /** Le prochain message du calcul `id`. */
+  async prochain(id) {
+    for (;;) {
+      const m = this.messages.length ? this.messages.shift() : await new Promise((r) => { this.attente = r; });
+      if (m.id === id) return m;
+    }
+  }
+}
+
 // Les morceaux des fichiers du calcul, lus par la page et transférés (sans copie) : la page lit
-// le morceau suivant pendant que le module lit celui-ci. Un morceau porte l'identifiant de son
-// calcul ; ceux d'un calcul abandonné (échoué) sont écartés.
-const morceaux = [];
-let attente = null;
-
-function recevoirMorceau(morceau) {
-  if (attente) {
-    const a = attente;
-    attente = null;
-    a(morceau);
-  } else {
-    morceaux.push(morceau);
-  }
-}
-
-async function prochainMorceau(id) {
-  for (;;) {
-    const m = morceaux.length ? morceaux.shift() : await new Promise((r) => { attente = r; });
-    if (m.id === id) return m;
-  }
-}
-
+// le morceau suivant pendant que le module lit celui-ci.
+const morceaux = new FileDeMessages();
 // Un grand livre lu en deux parties (voir `lirePartie`) : la seconde lue par le travailleur
 // d'appoint, que la page transmet ici (`aide`) avec ses morceaux.
-let aide = null;
-let attenteAide = null;
-
-function recevoirAide(message) {
-  if (attenteAide) {
-    const a = attenteAide;
-    attenteAide = null;
-    a(message);
-  } else {
-    aide = message;
-  }
-}
-
-async function aideDuCalcul(id) {
-  for (;;) {
-    const m = aide ?? await new Promise((r) => { attenteAide = r; });
-    aide = null;
-    if (m.id === id) return m;
-  }
-}
+const aides = new FileDeMessages();
 
 // Les morceaux du grand livre du dernier calcul, tels que la page les a transférés : le module lit
 // ses lignes à mesure sans copier ses octets dans sa mémoire (100 Mo pour un million de lignes) ;
@@ -133,7 +121,7 @@ async function lirePartie(id, { tete, taille, parametres }) {
   const gardes = [];
   try {
     for (let recus = 0; recus < taille;) {
-      const octets = new Uint8Array((await prochainMorceau(id)).octets);
+      const octets = new Uint8Array((await morceaux.prochain(id)).octets);
       gardes.push(octets);
       if (!partie.abandonnee() && !partie.ajouter(octets) && !partie.abandonnee()) {
         for (let i = 0; i < gardes.length; i++) if (!partie.ajouter(gardes[i]) && !partie.abandonnee()) i = -1;
@@ -142,8 +130,8 @@ async function lirePartie(id, { tete, taille, parametres }) {
       postMessage({ id, progres: { etape: 'lecture', role: 'grand-livre', lus: recus, total: taille } });
     }
     const lue = partie.terminer();
-    const morceaux = gardes.map((g) => g.buffer);
-    return { valeur: { partie: lue?.buffer ?? null, morceaux }, transfert: lue ? [lue.buffer, ...morceaux] : morceaux };
+    const rendus = gardes.map((g) => g.buffer);
+    return { valeur: { partie: lue?.buffer ?? null, morceaux: rendus }, transfert: lue ? [lue.buffer, ...rendus] : rendus };
   } finally {
     partie.free();
   }
@@ -170,7 +158,7 @@ async function calculer(id, roles, parametres, coupure) {
     const attendus = enParties ? coupure : taille;
     const gardes = [];
     for (let recus = 0; recus < attendus;) {
-      const morceau = await prochainMorceau(id);
+      const morceau = await morceaux.prochain(id);
       if (morceau.role !== role) throw new Error(`morceau de « ${morceau.role} » reçu pendant la lecture de « ${role} »`);
       const octets = new Uint8Array(morceau.octets);
       if (role === 'grand-livre') gardes.push(octets);
@@ -185,8 +173,8 @@ async function calculer(id, roles, parametres, coupure) {
       postMessage({ id, progres: { etape: 'lecture', role, lus, total } });
     }
     if (attendus !== taille) {
-      const { partie, morceaux } = await aideDuCalcul(id);
-      for (const m of morceaux) gardes.push(new Uint8Array(m));
+      const { partie, morceaux: rendus } = await aides.prochain(id);
+      for (const m of rendus) gardes.push(new Uint8Array(m));
       if (enParties && partie && seance.joindre(new Uint8Array(partie))) {
         parties = 2;
       } else {
@@ -242,11 +230,11 @@ function octetsDe(tableau) {
 self.onmessage = async (evenement) => {
   const { id, type, ...d } = evenement.data;
   if (type === 'morceau') {
-    recevoirMorceau({ id, ...d });
+    morceaux.recevoir({ id, ...d });
     return;
   }
   if (type === 'aide') {
-    recevoirAide({ id, ...d });
+    aides.recevoir({ id, ...d });
     return;
   }
   try {
