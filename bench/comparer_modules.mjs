@@ -3,7 +3,7 @@
 // A, B, A, B…, so that both meet the same state of a shared machine, whose speed varies by a
 // quarter from one quarter of an hour to the next (two runs minutes apart compare nothing).
 // The files are read into memory first: only the module's work is timed, from `Seance` to the
-// result of `calculer`, the ledger given in 8 Mio chunks as the page's worker gives it.
+// result of `calculer`, the ledger given in 4 Mio chunks as the page's worker gives it.
 //
 //   node bench/comparer_modules.mjs <dossier A (www/pkg)> <dossier B> <dossier des fichiers> [tours]
 //
@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { prechauffer } from '../www/app/prechauffage.js';
 
 const [, , a, b, folder, turns = '7'] = process.argv;
-const CHUNK = 8 * 1024 * 1024;
+const CHUNK = 4 * 1024 * 1024;
 const files = { 'grand-livre': 'grand-livre.csv', correspondance: 'correspondance.csv', inducteurs: 'inducteurs.csv' };
 const bytes = Object.fromEntries(Object.entries(files).map(([role, name]) => [role, readFileSync(join(folder, name))]));
 

@@ -1,7 +1,7 @@
 // The helper of bench/wasm_repartir.mjs, as the page's helper worker (www/app/travailleur.js,
 // `lirePartie`): in a Node worker thread, the same module, loaded and warmed up like the
 // page's; on each request it reads the second part of the ledger (from `coupure` to the end) in
-// 8 Mio chunks given to `Partie`, and answers with the part read (`Partie.terminer`, bytes
+// 4 Mio chunks given to `Partie`, and answers with the part read (`Partie.terminer`, bytes
 // for `Seance.joindre`) or `null` when it cannot be read on its own.
 
 import { openSync, readSync, closeSync, readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ pkg.initSync({ module: readFileSync(workerData.modulePath.replace(/\.js$/, '_bg.
 // As the page's helper worker: the reading only.
 prechauffer(pkg, { calculs: 0 });
 
-const CHUNK = 8 * 1024 * 1024;
+const CHUNK = 4 * 1024 * 1024;
 
 parentPort.on('message', ({ chemin, coupure, taille }) => {
   const fd = openSync(chemin, 'r');

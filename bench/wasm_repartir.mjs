@@ -1,6 +1,6 @@
 // The core as WebAssembly under Node, for the benchmark: the module the page loads
 // (www/pkg, built by scripts/construire), called as the page's worker calls it — the parameters
-// first (Seance.parametrer), then each file in 8 Mio chunks (Seance.preparer / ajouter), the
+// first (Seance.parametrer), then each file in 4 Mio chunks (Seance.preparer / ajouter), the
 // ledger's rows read as they arrive, then Seance.calculer. As in the page, where the main thread
 // reads the next chunk from the disk while the worker's module reads this one, the next chunk is
 // read (by Node's I/O threads) while the module reads this one. The ledger's bytes are not kept
@@ -38,10 +38,10 @@ prechauffer(pkg);
 const appoint = workers === '2' ? new Worker(new URL('./wasm_appoint.mjs', import.meta.url), { workerData: { modulePath } }) : null;
 if (appoint) await once(appoint, 'message');
 
-const CHUNK = 8 * 1024 * 1024;
+const CHUNK = 4 * 1024 * 1024;
 // From this size on, and on two cores or more, the page reads the ledger with two workers
 // (www/app/application.js, PARTAGE).
-const PARTAGE = 4 * CHUNK;
+const PARTAGE = 32 * 1024 * 1024;
 const files = { 'grand-livre': 'grand-livre.csv', correspondance: 'correspondance.csv', inducteurs: 'inducteurs.csv' };
 
 const start = performance.now();

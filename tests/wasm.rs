@@ -313,7 +313,7 @@ fn le_grand_livre_lu_par_deux_travailleurs_donne_les_memes_resultats() {
             s.parametrer(parametres()).map_err(JsValue::from).unwrap();
             s.preparer("grand-livre", gl.len()).unwrap();
             s.partager(coupure).map_err(JsValue::from).unwrap();
-            // Le premier morceau tient l'en-tête, comme les morceaux de 8 Mio de la page.
+            // Le premier morceau tient l'en-tête, comme les morceaux de 4 Mio de la page.
             let partagee = donner_partie(&gl[..coupure], morceau.max(4096), morceau, |m| {
                 let suite = s.ajouter("grand-livre", m).unwrap();
                 (suite || s.partagee()).then_some(suite)

@@ -465,7 +465,7 @@ impl PartFeed {
 impl Ledger {
     /// What the page's two workers read of `bytes` (for the tests and the fuzzer): cut after the
     /// line end that follows `at`, the first part given to [`PartFeed::first`] (its first piece
-    /// the file's first `first_piece` bytes, which must hold the header, as the page's 8 Mio
+    /// the file's first `first_piece` bytes, which must hold the header, as the page's 4 Mio
     /// chunks do; the next ones of `chunk` bytes), the rest to [`PartFeed::later`] (its head the
     /// file's first Mio) in pieces of `chunk` bytes, then joined; each part given again from its
     /// first piece when its feed says [`Step::Again`]. `None` when the parts cannot be read so
