@@ -471,7 +471,10 @@ impl Seance {
     /// Gives the next chunk of a file. `false` when the caller must give the ledger again from
     /// its first byte (this chunk included), and every chunk after: a ledger that is not UTF-8
     /// is read in two or three passes (the second scans it for its decoding), and one that
-    /// cannot be read as it arrives at all (a workbook…) is then kept whole.
+    /// cannot be read as it arrives at all (a workbook…) is then kept whole. A ledger read in two
+    /// parts (`partager`): `false` asks for the first part again from its first byte while
+    /// `partagee()` (it is not UTF-8: read again, decoded); otherwise for the whole file from
+    /// its first byte, once the caller has it (it cannot be read in parts).
     pub fn ajouter(&mut self, role_du_fichier: &str, morceau: &[u8]) -> Result<bool, Erreur> {
         let role = role(role_du_fichier)?;
         let (recus, taille) = self.recus.entry(role).or_default();

@@ -412,13 +412,14 @@ fn in_two_workers(bytes: &[u8], period: Period, at: usize, first_piece: usize, c
 #[test]
 fn a_ledger_read_by_two_workers_is_the_ledger_read_whole() {
     let half = Period { from: Date::parse("2024-01-01"), to: Date::parse("2024-06-30") };
-    let mut in_two = 0;
+    let (mut in_two, mut total) = (0, 0);
     for (path, bytes) in &test_ledgers() {
         for period in [Period::default(), half] {
             let whole = format!("{:?}", Ledger::read(bytes, period));
             for eighth in 1..8 {
                 for chunk in [1, 7, 4096] {
                     let at = bytes.len() * eighth / 8;
+                    total += 1;
                     if let Some(read) = in_two_workers(bytes, period, at, 1 << 20, chunk) {
                         assert_eq!(read, whole, "{} cut near {at}, pieces of {chunk}", path.display());
                         in_two += 1;
@@ -427,7 +428,10 @@ fn a_ledger_read_by_two_workers_is_the_ledger_read_whole() {
             }
         }
     }
-    assert!(in_two > 500, "{in_two} readings in two parts");
+    // 1 884 of the 2 982 readings when written: the others are cuts in a quoted cell over
+    // several lines, FEC, workbooks, mixed encodings… A merge refused where it should not be
+    // would be a silent fallback: this count catches it.
+    assert!(in_two >= 1_884, "{in_two} readings in two parts of {total}");
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
     let example = std::fs::read(format!("{root}www/exemple/grand-livre.csv")).unwrap();
     let sap = std::fs::read(format!("{root}tests/formats/sap/grand-livre.csv")).unwrap();

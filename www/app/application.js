@@ -78,6 +78,13 @@ class Application {
     // plus à celui du calcul, et tout ce que la page télécharge l'est à son ouverture. Marques
     // « User Timing » (performance.mark) : module prêt, dépôt, fichiers reconnus, calcul,
     // résultats reçus et affichés ; bench/navigateur.mjs en tire le partage du temps.
+    this.prechaufferAuRepos();
+  }
+
+  /** Lance les travailleurs (celui du calcul, et celui d'appoint sur deux cœurs ou plus), qui
+   *  chargent et préchauffent leur module, dès que la page est au repos : à l'ouverture, et de
+   *  nouveau après une annulation, qui les arrête. */
+  prechaufferAuRepos() {
     const prechauffer = () => Promise.all([
       this.demander('version'),
       ...(this.partageOctets() > 0 ? [this.demanderAppoint('version')] : []),
@@ -200,13 +207,15 @@ class Application {
     let lue;
     try {
       const tete = await fichier.slice(0, Math.min(coupure, TETE)).arrayBuffer();
+      // Le calcul annulé (ou fini, en échec) pendant cette lecture : pas de demande à l'appoint.
+      if (t !== this.travailleur || suivi.fini) return;
       lue = await this.demanderAppoint('partie', { tete, taille: fichier.size - coupure, parametres }, (p) => {
         suivi.lus = p.lus;
         suivi.reveil?.();
         progression();
       }, (a, idAppoint) => this.transmettre(a, idAppoint, { 'grand-livre': [fichier, coupure, fichier.size] }, suivi).catch(lectureImpossible));
     } catch (e) {
-      if (e instanceof Annulation || t !== this.travailleur) return;
+      if (e instanceof Annulation || t !== this.travailleur || suivi.fini) return;
       try {
         const morceaux = [];
         for (let p = coupure; p < fichier.size; p += MORCEAU) morceaux.push(await fichier.slice(p, Math.min(fichier.size, p + MORCEAU)).arrayBuffer());
@@ -566,6 +575,8 @@ class Application {
     this.arreter();
     this.resultat = null;
     this.$('[data-resultats]').hidden = true;
+    // De nouveaux travailleurs, préchauffés d'ici le prochain calcul.
+    this.prechaufferAuRepos();
   }
 
   progression(p) {
@@ -772,22 +783,30 @@ class Application {
     this.$('[data-trace]').replaceChildren(...r.document.trace.map((t, i) => {
       const details = el('details', { class: 'trace', 'data-trace-pool': i },
         el('summary', { texte: `${nomPool(t)} — ${euros(t.montant)} — ${t.perimetre}${t.repli_etp ? ' — niveau 1 par ETP faute de véhicules' : ''}` }));
-      details.addEventListener('toggle', () => this.traceComplete().then((trace) => this.remplirTrace(details, trace[i]), () => {}));
+      details.addEventListener('toggle', () => {
+        if (!details.open || details.dataset.rempli) return;
+        this.traceComplete(r).then((trace) => this.remplirTrace(details, trace[i]), (e) => {
+          if (!details.querySelector('.trace-absente')) details.append(el('p', { class: 'trace-absente', texte: `Partages indisponibles : ${e.message}` }));
+        });
+      });
       return details;
     }));
     // Les partages de la trace (un Mo pour une région) ne viennent pas avec les résultats : ils
-    // sont demandés au module une fois la page au repos, ou au premier pool déplié avant.
-    const charger = () => this.traceComplete().catch(() => {});
-    if (window.requestIdleCallback) window.requestIdleCallback(charger, { timeout: 2000 });
-    else setTimeout(charger, 200);
+    // sont demandés au module dès les résultats affichés (le module ne les a plus une fois un
+    // autre calcul lancé), ou au premier pool déplié avant.
+    setTimeout(() => this.traceComplete(r).catch(() => {}), 0);
   }
 
-  /** La trace complète du calcul affiché (tous les partages de chaque pool), demandée une fois. */
-  traceComplete() {
-    const r = this.resultat;
+  /** La trace complète du calcul `r` (tous les partages de chaque pool), demandée une fois (de
+   *  nouveau après un échec). */
+  traceComplete(r) {
+    if (!r || r !== this.resultat) return Promise.reject(new Error('ce ne sont plus les résultats affichés'));
     r.traceComplete ??= this.demander('trace').then((trace) => {
       r.trace = trace;
       return trace;
+    }, (e) => {
+      r.traceComplete = null;
+      throw e;
     });
     return r.traceComplete;
   }
@@ -795,6 +814,7 @@ class Application {
   remplirTrace(details, t) {
     if (details.dataset.rempli || !t) return;
     details.dataset.rempli = '1';
+    details.querySelector('.trace-absente')?.remove();
     const partage = (titre, s, colonnes, cellules) => el('table', { class: 'partage' },
       el('caption', { texte: `${titre} — ${s.inducteur} — ${euros(s.montant)} à répartir${s.non_reparti !== '0.00' ? `, ${euros(s.non_reparti)} non répartis` : ''}` }),
       el('thead', {}, el('tr', {}, colonnes.map((c) => el('th', { scope: 'col', texte: c })))),
@@ -924,7 +944,7 @@ class Application {
   }
 
   async imprimer() {
-    await this.traceComplete().catch(() => {});
+    await this.traceComplete(this.resultat).catch(() => {});
     this.preparerImpression();
     window.print();
   }

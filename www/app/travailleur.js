@@ -37,30 +37,38 @@ function exiger() {
   return seance;
 }
 
-/** Des messages de la page, pris dans leur ordre d'arrivée par qui les attend ; ceux d'un autre
- *  calcul (abandonné, échoué) sont écartés. */
+/** Des messages de la page pour ses demandes, pris dans leur ordre d'arrivée par la demande qui
+ *  les attend. Les identifiants des demandes croissent : un message d'une demande plus récente
+ *  écarte les messages en attente des plus anciennes (un calcul abandonné, échoué) et fait
+ *  échouer celles qui attendent encore (une lecture qui ne recevrait plus rien). */
 class FileDeMessages {
   constructor() {
     this.messages = [];
-    this.attente = null;
+    this.attentes = new Map();
   }
 
   recevoir(message) {
-    if (this.attente) {
-      const a = this.attente;
-      this.attente = null;
-      a(message);
+    for (const [id, { echouer }] of this.attentes) {
+      if (id < message.id) {
+        this.attentes.delete(id);
+        echouer(new Error('demande abandonnée : une plus récente est arrivée'));
+      }
+    }
+    this.messages = this.messages.filter((m) => m.id >= message.id);
+    const attente = this.attentes.get(message.id);
+    if (attente) {
+      this.attentes.delete(message.id);
+      attente.recevoir(message);
     } else {
       this.messages.push(message);
     }
   }
 
-  /** Le prochain message du calcul `id`. */
-  async prochain(id) {
-    for (;;) {
-      const m = this.messages.length ? this.messages.shift() : await new Promise((r) => { this.attente = r; });
-      if (m.id === id) return m;
-    }
+  /** Le prochain message de la demande `id`. */
+  prochain(id) {
+    const i = this.messages.findIndex((m) => m.id === id);
+    if (i >= 0) return Promise.resolve(this.messages.splice(i, 1)[0]);
+    return new Promise((recevoir, echouer) => { this.attentes.set(id, { recevoir, echouer }); });
   }
 }
 

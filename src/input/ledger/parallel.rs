@@ -31,7 +31,7 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use super::share::Share;
+use super::share::{LINE_BOUND, Share};
 use super::{CHUNK, COLUMNS, Interner, Ledger, LedgerRead, LedgerReader, LineCount, Period, Posting, Step, read_some};
 use crate::diagnostic::{Diagnostic, InputFile};
 use crate::input::source::{self, Decoder, Scan, ScanFlags, SingleByte};
@@ -335,7 +335,11 @@ fn merge(first: Part, head_scan: Option<ScanFlags>, later: impl IntoIterator<Ite
     let mut scans: Vec<ScanFlags> = head_scan.into_iter().chain(scan).collect();
     let mut shift = newlines;
     for share in later {
-        if share.decoding != decoding {
+        // Within the most lines a ledger may have, and line ends under half of `u32`, no sum or
+        // line number can overflow (a share from bytes is bounded so: `Share::from_bytes`).
+        let lines = reader.ledger.lines_read.saturating_add(share.lines_read);
+        let line_ends = shift.saturating_add(share.newlines.min(LINE_BOUND));
+        if share.decoding != decoding || lines > MAX_LEDGER_LINES as u64 || line_ends >= u32::MAX / 2 || share.newlines >= LINE_BOUND {
             return Err(Fallback::Other);
         }
         scans.extend(share.scan);
@@ -343,7 +347,7 @@ fn merge(first: Part, head_scan: Option<ScanFlags>, later: impl IntoIterator<Ite
         absorb(&mut reader, &mut diagnostics, share, shift);
         shift += newlines;
     }
-    if reader.ledger.lines_read as usize > MAX_LEDGER_LINES {
+    if reader.ledger.lines_read > MAX_LEDGER_LINES as u64 {
         return Err(Fallback::Other);
     }
     if let Some(used) = decoding {
