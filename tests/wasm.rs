@@ -74,6 +74,10 @@ fn une_seance_calcule_et_repond_aux_questions_de_la_page() {
     assert_eq!(resultat["axes"].as_array().unwrap().last().unwrap()["cout_complet"], "22851.10");
     assert_eq!(resultat["octets"]["grand-livre"], GRAND_LIVRE.len());
 
+    // La première page des diagnostics, sans filtre, vient avec le résultat.
+    let premiere = rust(s.diagnostics(js::<JsFiltre>(json!({ "debut": 0, "nombre": 50 }))).map_err(JsValue::from).unwrap());
+    assert_eq!(resultat["premiere_page"], premiere);
+    assert_eq!((premiere["total"].clone(), premiere["nombre"].clone()), (json!(1), json!(50)));
     let page = rust(s.diagnostics(js::<JsFiltre>(json!({ "gravite": "info", "debut": 0, "nombre": 10 }))).map_err(JsValue::from).unwrap());
     assert_eq!(page["total"], 1);
     assert_eq!(page["lignes"][0]["code"], "H004");

@@ -66,6 +66,8 @@ export interface Resultat {
   rubriques: { id: string; libelle: string }[];
   libelles: Record<string, string>;
   diagnostics: SyntheseDiagnostics;
+  /** La première page des diagnostics, sans filtre (comme `Seance.diagnostics`). */
+  premiere_page: PageDiagnostics;
   octets: Record<Role, number>;
 }
 export interface SyntheseDiagnostics {
@@ -78,7 +80,7 @@ export interface FiltreDiagnostics {
   gravite?: string | null; code?: string | null; fichier?: string | null;
   debut?: number; nombre?: number;
 }
-export interface PageDiagnostics { total: number; lignes: any[] }
+export interface PageDiagnostics { total: number; lignes: any[]; nombre: number }
 /** Chiffre dont on veut les lignes du grand livre. */
 export interface Cible {
   type: "activite" | "pool" | "non_rattache";
@@ -406,10 +408,39 @@ struct Resultat<'a> {
     /// Labels of the nomenclature codes the results name (pools, axes, activities).
     libelles: BTreeMap<String, String>,
     diagnostics: Synthese,
+    /// The first page of the diagnostics, without filter: the page shows it with the results,
+    /// without asking for it.
+    premiere_page: PageDiagnostics,
     octets: BTreeMap<&'static str, usize>,
 }
 
-#[derive(Deserialize)]
+/// Lines in the first page of diagnostics, which comes with the result (`Resultat::premiere_page`):
+/// the page's own page size (`PAR_PAGE` in www/app/application.js), which uses it when they agree.
+const PREMIERE_PAGE: usize = 50;
+
+/// A page of diagnostics (`Seance::diagnostics`).
+#[derive(Serialize)]
+struct PageDiagnostics {
+    total: usize,
+    lignes: Vec<crate::report::DiagnosticRow>,
+    /// The most lines the page could hold.
+    nombre: usize,
+}
+
+/// The diagnostics that pass the filter (severity, code, file), the page it asks for.
+fn page_of(all: &[Diagnostic], f: &Filtre) -> PageDiagnostics {
+    let keep = |d: &&Diagnostic| {
+        f.gravite.as_deref().is_none_or(|g| d.severity().label() == g)
+            && f.code.as_deref().is_none_or(|c| d.code.as_str() == c)
+            && f.fichier.as_deref().is_none_or(|x| d.file.label() == x)
+    };
+    let total = all.iter().filter(keep).count();
+    let nombre = f.nombre.unwrap_or(100);
+    let page: Vec<Diagnostic> = all.iter().filter(keep).skip(f.debut.unwrap_or(0)).take(nombre).cloned().collect();
+    PageDiagnostics { total, lignes: diagnostic_rows(&page), nombre }
+}
+
+#[derive(Deserialize, Default)]
 struct Filtre {
     gravite: Option<String>,
     code: Option<String>,
@@ -630,6 +661,7 @@ impl Seance {
             rubriques: book.headings.iter().map(|(id, libelle)| Libelle { id: id.clone(), libelle: libelle.clone() }).collect(),
             libelles,
             diagnostics: synthese(&diagnostics),
+            premiere_page: page_of(&diagnostics, &Filtre { nombre: Some(PREMIERE_PAGE), ..Filtre::default() }),
             octets: Role::ALL.iter().map(|&r| (r.label(), self.recus.get(&r).map_or(0, |x| x.0))).collect(),
         };
         let value = to_js(&resultat)?;
@@ -653,20 +685,7 @@ impl Seance {
     /// A page of the diagnostics that pass the filter (severity, code, file), in their order.
     pub fn diagnostics(&self, filtre: JsFiltre) -> Result<JsPage, Erreur> {
         let f: Filtre = from_js(filtre.into())?;
-        let keep = |d: &&Diagnostic| {
-            f.gravite.as_deref().is_none_or(|g| d.severity().label() == g)
-                && f.code.as_deref().is_none_or(|c| d.code.as_str() == c)
-                && f.fichier.as_deref().is_none_or(|x| d.file.label() == x)
-        };
-        let all = &self.calcul()?.diagnostics;
-        let total = all.iter().filter(keep).count();
-        let page: Vec<Diagnostic> = all.iter().filter(keep).skip(f.debut.unwrap_or(0)).take(f.nombre.unwrap_or(100)).cloned().collect();
-        #[derive(Serialize)]
-        struct Page {
-            total: usize,
-            lignes: Vec<crate::report::DiagnosticRow>,
-        }
-        Ok(to_js(&Page { total, lignes: diagnostic_rows(&page) })?.unchecked_into())
+        Ok(to_js(&page_of(&self.calcul()?.diagnostics, &f))?.unchecked_into())
     }
 
     /// Line `numero` of a file, cut into cells beside its header (`null` if there is none).

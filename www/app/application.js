@@ -21,6 +21,8 @@ const ROLES = [
   { id: 'personnel', nom: 'Personnel', requis: false },
 ];
 const REQUIS = ROLES.filter((r) => r.requis);
+// Diagnostics par page (la première vient avec le résultat du calcul quand le module la fait de
+// la même taille : PREMIERE_PAGE dans src/wasm/mod.rs).
 const PAR_PAGE = 50;
 const EXEMPLE = ['grand-livre.csv', 'correspondance.csv', 'inducteurs.csv'];
 
@@ -606,7 +608,8 @@ class Application {
     for (const partie of ['r-synthese', 'r-activites', 'r-certifications', 'r-pools']) this.$(`#${partie}`).hidden = !r.calcule;
     this.$('.exports').hidden = !r.calcule;
     this.remplirFiltres();
-    await this.afficherDiagnostics(0);
+    // La première page des diagnostics vient avec le résultat : pas d'aller-retour au travailleur.
+    await this.afficherDiagnostics(0, r.premiere_page?.nombre === PAR_PAGE ? r.premiere_page : null);
     if (r.calcule) {
       this.afficherSynthese();
       this.afficherActivites();
@@ -672,10 +675,12 @@ class Application {
       : `${r.diagnostics.nombre} diagnostic(s) : ${g.erreur} erreur(s), ${g.avertissement} avertissement(s), ${g.info} info(s).`;
   }
 
-  async afficherDiagnostics(page) {
+  /** Affiche la page `page` des diagnostics qui passent les filtres ; `donnee` : cette page déjà
+   *  reçue (la première, sans filtre, avec le résultat du calcul). */
+  async afficherDiagnostics(page, donnee = null) {
     const f = this.$('[data-filtres]');
     const filtre = { gravite: f.gravite.value || null, code: f.code.value || null, fichier: f.fichier.value || null, debut: page * PAR_PAGE, nombre: PAR_PAGE };
-    const reponse = await this.demander('diagnostics', { filtre });
+    const reponse = donnee ?? await this.demander('diagnostics', { filtre });
     const pages = Math.max(1, Math.ceil(reponse.total / PAR_PAGE));
     this.page = Math.min(Math.max(0, page), pages - 1);
     const corps = this.$('[data-table-diagnostics]').tBodies[0];
