@@ -405,6 +405,8 @@ describe('la page', { timeout: 180_000 }, () => {
     assert.equal(fichiers.length, nombre);
     assert.ok(fichiers.every((f) => f === fichier), fichiers.join());
     // Les deux graphiques et leur tableau de remplacement.
+    // Celui des flux est dessiné juste après le premier affichage des résultats.
+    await page.locator('[data-graphique-flux] svg[role="img"]').waitFor();
     assert.equal(await page.locator('figure svg[role="img"]').count(), 2);
     // Celui du flux (des milliers de lignes pour une région) n'est fait qu'à sa première ouverture.
     assert.equal(await page.locator('[data-graphique-flux] details table').count(), 0);
@@ -522,6 +524,7 @@ describe('la page', { timeout: 180_000 }, () => {
     // Chaque cadre de défilement est une région nommée par la légende de son tableau, au clavier.
     assert.deepEqual(await cadresSansNom(page, 'analytique'), []);
     // Le tableau de chaque graphique dit de quel graphique il est.
+    await page.locator('[data-graphique-flux] svg[role="img"]').waitFor();
     const legendes = await legendesDesGraphiques(page, 'analytique');
     assert.equal(legendes.length, 2);
     assert.deepEqual(await resumesDesGraphiques(page, 'analytique'), legendes.map((l) => `Données en tableau : ${l}`));

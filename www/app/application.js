@@ -67,6 +67,8 @@ class Application {
     // Le travailleur d'appoint, qui lit la seconde moitié d'un grand livre volumineux.
     this.appoint = null;
     this.resultat = null;
+    // Le dessin du graphique des flux des résultats affichés, tant qu'il reste à faire.
+    this.dessinerFlux = null;
     this.page = 0;
     this.dateTransmissionSaisie = false;
     this.dateEnvoiSaisie = false;
@@ -784,7 +786,18 @@ class Application {
         el('td', { class: 'nombre' }, this.montant(p.produits, `Produits du pool ${nomPool(p)}, voir les lignes`,
           (b) => this.ouvrirLignes(`Produits du pool ${nomPool(p)}`, { type: 'pool', pool: i, nature: 'produit' }, b)))))));
     this.$('[data-pools]').replaceChildren(table);
-    graphiqueFlux(this.$('[data-graphique-flux]'), pools, r.flux, r.libelles, 'graphique-flux');
+    // Le graphique des flux (des milliers de bandes pour une région), plus bas dans la page, est
+    // dessiné juste après le premier affichage des résultats, qui paraissent sans l'attendre
+    // (et tout de suite pour l'impression).
+    const figure = this.$('[data-graphique-flux]');
+    figure.replaceChildren();
+    this.dessinerFlux = () => {
+      this.dessinerFlux = null;
+      graphiqueFlux(figure, pools, r.flux, r.libelles, 'graphique-flux');
+    };
+    const dessiner = () => { if (this.resultat === r) this.dessinerFlux?.(); };
+    if (window.requestIdleCallback) window.requestIdleCallback(dessiner, { timeout: 500 });
+    else setTimeout(dessiner, 50);
     this.$('[data-trace]').replaceChildren(...r.document.trace.map((t, i) => {
       const details = el('details', { class: 'trace', 'data-trace-pool': i },
         el('summary', { texte: `${nomPool(t)} — ${euros(t.montant)} — ${t.perimetre}${t.repli_etp ? ' — niveau 1 par ETP faute de véhicules' : ''}` }));
@@ -797,9 +810,11 @@ class Application {
       return details;
     }));
     // Les partages de la trace (un Mo pour une région) ne viennent pas avec les résultats : ils
-    // sont demandés au module dès les résultats affichés (le module ne les a plus une fois un
-    // autre calcul lancé), ou au premier pool déplié avant.
-    setTimeout(() => this.traceComplete(r).catch(() => {}), 0);
+    // sont demandés au module dès que la page est au repos après les résultats (le module ne les
+    // a plus une fois un autre calcul lancé), ou au premier pool déplié avant.
+    const charger = () => this.traceComplete(r).catch(() => {});
+    if (window.requestIdleCallback) window.requestIdleCallback(charger, { timeout: 1000 });
+    else setTimeout(charger, 100);
   }
 
   /** La trace complète du calcul `r` (tous les partages de chaque pool), demandée une fois (de
@@ -942,6 +957,7 @@ class Application {
   /** Déplie la trace pour l'impression ; ses partages y sont s'ils sont arrivés (demandés dès
    *  que la page est au repos après les résultats ; « Imprimer » les attend). */
   preparerImpression() {
+    this.dessinerFlux?.();
     for (const d of this.racine.querySelectorAll('details.trace')) {
       this.remplirTrace(d, this.resultat?.trace?.[Number(d.dataset.tracePool)]);
       d.open = true;
