@@ -532,6 +532,9 @@ describe('la page', { timeout: 180_000 }, () => {
     // large défile dans son cadre) et le texte des graphiques garde 12 px au moins.
     await page.locator('[data-panneau="analytique"]').evaluate((p) => p.querySelectorAll('details').forEach((d) => { d.open = true; }));
     await page.locator('details.trace table').first().waitFor();
+    // Les longues sections ne sont mises en page qu'à leur approche (content-visibility) : toutes
+    // mises en page ici, pour que leur largeur compte.
+    await page.locator('[data-panneau="analytique"]').evaluate((p) => p.querySelectorAll('#r-certifications, #r-pools').forEach((s) => { s.style.contentVisibility = 'visible'; }));
     await page.setViewportSize({ width: 400, height: 900 });
     assert.equal(await debordement(page), 0, 'pas de défilement horizontal de la page à 400 px');
     assert.deepEqual(await textesTropPetits(page, 'analytique'), []);
