@@ -704,8 +704,12 @@ class Application {
     precedente.disabled = this.page === 0;
     suivante.disabled = this.page >= pages - 1;
     this.$('[data-pages]').hidden = reponse.total <= PAR_PAGE;
-    // À la première ou à la dernière page, le bouton pressé se désactive : le focus passe à l'autre.
-    garderFocus(this.racine, avant, avant === suivante ? precedente : suivante, precedente, this.$('#t-diagnostics'));
+    // À la première ou à la dernière page, le bouton pressé se désactive : le focus passe à l'autre
+    // (seulement quand le focus était sur l'un d'eux : vérifier un autre élément forcerait la mise
+    // en page de tous les résultats à leur affichage).
+    if (avant === precedente || avant === suivante) {
+      garderFocus(this.racine, avant, avant === suivante ? precedente : suivante, precedente, this.$('#t-diagnostics'));
+    }
   }
 
   // — Activités, certifications, pools ————————————————————————————————
