@@ -45,6 +45,13 @@ const PARTAGE = 32 * 1024 * 1024;
 /** Les premiers octets du grand livre donnés au travailleur d'appoint : son en-tête s'y trouve. */
 const TETE = 1024 * 1024;
 
+/** Appelle `f` dès que la page est au repos, au plus tard après `delai` ms (sans
+ *  `requestIdleCallback`, après le dixième de ce délai). */
+function auRepos(f, delai) {
+  if (window.requestIdleCallback) window.requestIdleCallback(f, { timeout: delai });
+  else setTimeout(f, delai / 10);
+}
+
 function nomRole(id) {
   return ROLES.find((r) => r.id === id)?.nom ?? id;
 }
@@ -93,8 +100,7 @@ class Application {
       this.demander('version'),
       ...(this.partageOctets() > 0 ? [this.demanderAppoint('version')] : []),
     ]).then(() => performance.mark('cma:module-pret'), () => {});
-    if (window.requestIdleCallback) window.requestIdleCallback(prechauffer, { timeout: 2000 });
-    else setTimeout(prechauffer, 200);
+    auRepos(prechauffer, 2000);
   }
 
   $(selecteur) {
@@ -800,8 +806,7 @@ class Application {
       graphiqueFlux(figure, pools, r.flux, r.libelles, 'graphique-flux');
     };
     const dessiner = () => { if (this.resultat === r) this.dessinerFlux?.(); };
-    if (window.requestIdleCallback) window.requestIdleCallback(dessiner, { timeout: 500 });
-    else setTimeout(dessiner, 50);
+    auRepos(dessiner, 500);
     this.$('[data-trace]').replaceChildren(...r.document.trace.map((t, i) => {
       const details = el('details', { class: 'trace', 'data-trace-pool': i },
         el('summary', { texte: `${nomPool(t)} — ${euros(t.montant)} — ${t.perimetre}${t.repli_etp ? ' — niveau 1 par ETP faute de véhicules' : ''}` }));
@@ -817,8 +822,7 @@ class Application {
     // sont demandés au module dès que la page est au repos après les résultats (le module ne les
     // a plus une fois un autre calcul lancé), ou au premier pool déplié avant.
     const charger = () => this.traceComplete(r).catch(() => {});
-    if (window.requestIdleCallback) window.requestIdleCallback(charger, { timeout: 1000 });
-    else setTimeout(charger, 100);
+    auRepos(charger, 1000);
   }
 
   /** La trace complète du calcul `r` (tous les partages de chaque pool), demandée une fois (de

@@ -97,22 +97,17 @@ function avecGrandLivre() {
   return s;
 }
 
-/** Redonne au module le grand livre depuis son premier octet, tant qu'il le demande : `ajouter`
- *  répond `false` pour un fichier qui n'est pas en UTF-8 (lu en deux passes : la première
- *  s'arrête au premier octet qui n'est pas de l'UTF-8, la seconde cherche son encodage en le
- *  lisant comme du Windows-1252 ; une troisième s'il est en ISO-8859-15 ou d'encodages mêlés)
- *  ou qui doit être gardé en entier (classeur). */
-function redonner(s, role, morceaux) {
-  for (let i = 0; i < morceaux.length; i++) if (!s.ajouter(role, morceaux[i])) i = -1;
-}
-
-/** Redonne la première partie du grand livre depuis son premier octet (elle n'est pas en UTF-8 :
- *  relue décodée) tant que le module la lit en parties ; `false` dès qu'il ne le fait plus (le
- *  fichier ne se lit pas en parties : il le lira en entier). */
-function redonnerPartie(s, morceaux) {
+/** Redonne au module des morceaux depuis le premier, tant que `ajouter` répond `false` (il
+ *  redemande le fichier, ou la partie, depuis son premier octet) et que `encore()` ; `false` dès
+ *  que `encore()` ne l'est plus. `ajouter` répond `false` pour un grand livre qui n'est pas en
+ *  UTF-8 (lu en deux passes : la première s'arrête au premier octet qui n'est pas de l'UTF-8, la
+ *  seconde cherche son encodage en le lisant comme du Windows-1252 ; une troisième s'il est en
+ *  ISO-8859-15 ou d'encodages mêlés) ou qui doit être gardé en entier (classeur) ; pour une
+ *  partie, tant qu'elle se lit en parties (`encore`), pour la relire décodée. */
+function redonner(ajouter, morceaux, encore = () => true) {
   for (let i = 0; i < morceaux.length; i++) {
-    if (!s.ajouter('grand-livre', morceaux[i])) {
-      if (!s.partagee()) return false;
+    if (!ajouter(morceaux[i])) {
+      if (!encore()) return false;
       i = -1;
     }
   }
@@ -126,14 +121,14 @@ function redonnerPartie(s, morceaux) {
  *  pour le détail des chiffres ou pour lire le fichier en entier. */
 async function lirePartie(id, { tete, taille, parametres }) {
   const partie = new Partie(new Uint8Array(tete), taille, parametres);
+  const ajouter = (octets) => partie.ajouter(octets);
+  const encore = () => !partie.abandonnee();
   const gardes = [];
   try {
     for (let recus = 0; recus < taille;) {
       const octets = new Uint8Array((await morceaux.prochain(id)).octets);
       gardes.push(octets);
-      if (!partie.abandonnee() && !partie.ajouter(octets) && !partie.abandonnee()) {
-        for (let i = 0; i < gardes.length; i++) if (!partie.ajouter(gardes[i]) && !partie.abandonnee()) i = -1;
-      }
+      if (encore() && !ajouter(octets) && encore()) redonner(ajouter, gardes, encore);
       recus += octets.length;
       postMessage({ id, progres: { etape: 'lecture', role: 'grand-livre', lus: recus, total: taille } });
     }
@@ -161,33 +156,35 @@ async function calculer(id, roles, parametres, coupure) {
     seance.preparer(role, taille);
     // Un grand livre coupé en deux : la page ne donne ici que sa première partie, le travailleur
     // d'appoint lit la seconde.
-    let enParties = role === 'grand-livre' && coupure != null;
-    if (enParties) seance.partager(coupure);
-    const attendus = enParties ? coupure : taille;
+    const coupe = role === 'grand-livre' && coupure != null;
+    if (coupe) seance.partager(coupure);
+    // Tant que le module lit la première partie seule.
+    let enParties = coupe;
+    const ajouter = (octets) => seance.ajouter(role, octets);
     const gardes = [];
-    for (let recus = 0; recus < attendus;) {
+    for (let recus = 0; recus < (coupe ? coupure : taille);) {
       const morceau = await morceaux.prochain(id);
       if (morceau.role !== role) throw new Error(`morceau de « ${morceau.role} » reçu pendant la lecture de « ${role} »`);
       const octets = new Uint8Array(morceau.octets);
       if (role === 'grand-livre') gardes.push(octets);
       if (enParties) {
         // Le fichier ne se lit pas en parties : il sera lu en entier une fois tous ses morceaux là.
-        if (!seance.ajouter(role, octets)) enParties = seance.partagee() && redonnerPartie(seance, gardes);
-      } else if (attendus === taille && !seance.ajouter(role, octets)) {
-        redonner(seance, role, gardes);
+        if (!ajouter(octets)) enParties = seance.partagee() && redonner(ajouter, gardes, () => seance.partagee());
+      } else if (!coupe && !ajouter(octets)) {
+        redonner(ajouter, gardes);
       }
       recus += octets.length;
       lus += octets.length;
       postMessage({ id, progres: { etape: 'lecture', role, lus, total } });
     }
-    if (attendus !== taille) {
+    if (coupe) {
       const { partie, morceaux: rendus } = await aides.prochain(id);
       for (const m of rendus) gardes.push(new Uint8Array(m));
       if (enParties && partie && seance.joindre(new Uint8Array(partie))) {
         parties = 2;
       } else {
         seance.preparer(role, taille);
-        redonner(seance, role, gardes);
+        redonner(ajouter, gardes);
       }
     }
     if (role === 'grand-livre' && !seance.conserve(role)) grandLivre = { taille, morceaux: gardes };

@@ -338,17 +338,14 @@ fn merge(first: Part, head_scan: Option<ScanFlags>, later: impl IntoIterator<Ite
         // Within the most lines a ledger may have, and line ends under half of `u32`, no sum or
         // line number can overflow (a share from bytes is bounded so: `Share::from_bytes`).
         let lines = reader.ledger.lines_read.saturating_add(share.lines_read);
-        let line_ends = shift.saturating_add(share.newlines.min(LINE_BOUND));
-        if share.decoding != decoding || lines > MAX_LEDGER_LINES as u64 || line_ends >= u32::MAX / 2 || share.newlines >= LINE_BOUND {
+        let line_ends = shift.saturating_add(share.newlines);
+        if share.decoding != decoding || lines > MAX_LEDGER_LINES as u64 || share.newlines >= LINE_BOUND || line_ends >= u32::MAX / 2 {
             return Err(Fallback::Other);
         }
         scans.extend(share.scan);
         let newlines = share.newlines;
         absorb(&mut reader, &mut diagnostics, share, shift);
         shift += newlines;
-    }
-    if reader.ledger.lines_read > MAX_LEDGER_LINES as u64 {
-        return Err(Fallback::Other);
     }
     if let Some(used) = decoding {
         match Scan::joined(scans) {
