@@ -14,7 +14,7 @@ pub use parallel::{PARALLEL_FROM, PartFeed};
 
 use rustc_hash::FxHashMap;
 
-use super::cells::CellTable;
+use super::cells::{CellTable, KeptProbe, Probe, SHORT};
 use super::fec::{self, FecChecks};
 use super::source::{self, Decoder, FileScan, Recognised, SingleByte};
 use super::table::{ColumnDef, MAX_INPUT_BYTES, Row, Table, normalise_header, too_large};
@@ -98,9 +98,9 @@ pub struct LineCount {
 }
 
 impl LineCount {
-    fn add(&mut self, row: &Row<'_>, net: Amount) {
+    fn add(&mut self, line: u32, net: Amount) {
         if self.lines == 0 {
-            self.first_line = row.line();
+            self.first_line = line;
         }
         self.lines += 1;
         if net.cents() >= 0 {
@@ -457,7 +457,7 @@ fn whole(mut source: impl Read + Seek, period: Period) -> io::Result<LedgerRead>
 /// already seen: its account, and its posting once a line of them has been used. The lines of
 /// a posting after its first are summed here, beside the cells, and added to the posting and
 /// its object once every line is read (`LedgerReader::finish`).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Known {
     account: u32,
     posting: Option<u32>,
@@ -479,6 +479,9 @@ struct LedgerReader {
     /// and no interning. Same bytes, same interned ids: the table stands for the (object,
     /// account, certification, financer) index of the postings.
     known: CellTable<Known>,
+    /// The last line whose cells make a short key, read but not yet posted: it is looked up
+    /// once the next line is read ([`LedgerReader::settle`] before the reader is done).
+    waiting: Option<(KeptProbe, LineRead)>,
     /// Nature of each interned account; `None` out of scope.
     account_nature: Vec<Option<Nature>>,
     financer_known: Vec<bool>,
@@ -525,6 +528,7 @@ impl LedgerReader {
                 ..Ledger::default()
             },
             known: CellTable::default(),
+            waiting: None,
             account_nature: vec![None],
             financer_known: vec![true],
             fec: is_fec.then(|| FecChecks::new(table)),
@@ -564,6 +568,7 @@ impl LedgerReader {
 
     /// The ledger once every row is read, with the once-per-file findings.
     fn finish(mut self, table: &Table<'_>, mut diagnostics: Vec<Diagnostic>) -> (Ledger, Vec<Diagnostic>) {
+        self.settle(&mut diagnostics);
         if self.too_many {
             diagnostics.push(Diagnostic::new(
                 Code::F001,
@@ -586,6 +591,7 @@ impl LedgerReader {
     /// Adds the lines summed beside their cells to their postings and objects (once: the
     /// table is emptied).
     fn flush_known(&mut self) {
+        debug_assert!(self.waiting.is_none(), "a line left waiting for its lookup");
         let ledger = &mut self.ledger;
         for known in std::mem::take(&mut self.known).values() {
             if let (Some(i), lines @ 1..) = (known.posting, known.lines) {
@@ -601,16 +607,16 @@ impl LedgerReader {
         let ledger = &mut self.ledger;
         ledger.lines_read += 1;
         if self.fec.as_ref().is_some_and(|checks| !checks.shape(row, diags)) {
-            ledger.unreadable.add(row, Amount::ZERO);
+            ledger.unreadable.add(row.line(), Amount::ZERO);
             return;
         }
         let Some(net) = net_amount(row, &self.columns, self.signed, diags) else {
-            ledger.unreadable.add(row, Amount::ZERO);
+            ledger.unreadable.add(row.line(), Amount::ZERO);
             return;
         };
         if let Some(checks) = &mut self.fec {
             if !checks.line(row, net, diags) {
-                ledger.unreadable.add(row, net);
+                ledger.unreadable.add(row.line(), net);
                 return;
             }
         }
@@ -627,7 +633,7 @@ impl LedgerReader {
                 .in_column("compte")
                 .hint("Le compte s'écrit en chiffres seulement, à partir de sa classe (6 charges, 7 produits, 86/87)."),
             );
-            ledger.unreadable.add(row, net);
+            ledger.unreadable.add(row.line(), net);
             return;
         }
         let date_bytes = row.cell_at(self.columns[DATE]);
@@ -646,14 +652,45 @@ impl LedgerReader {
                 .in_column("date")
                 .hint("Corrigez la date de la ligne dans l'export."),
             );
-            ledger.unreadable.add(row, net);
+            ledger.unreadable.add(row.line(), net);
             return;
         }
         let object_bytes = row.cell_at(self.columns[OBJET]);
         let certification_bytes = row.cell_at(self.columns[CERTIFICATION]);
         let financer_bytes = row.cell_at(self.columns[FINANCEUR]);
-        let cells = [account_bytes, object_bytes, certification_bytes, financer_bytes];
-        let known = self.known.get_mut(&cells);
+        let probe = Probe::new([account_bytes, object_bytes, certification_bytes, financer_bytes]);
+        // The line's slot is asked for now and looked up at the next line: its memory comes
+        // while that line is read (a FEC's lines are checked one by one, in order). The line
+        // before is posted first: its findings may go before this line's.
+        let kept = probe.kept().filter(|_| self.fec.is_none());
+        if kept.is_some() {
+            self.known.prefetch(&probe);
+        }
+        self.settle(diags);
+        let line = LineRead { line: row.line(), net, date, findings: diags.len() };
+        match kept {
+            Some(kept) => self.waiting = Some((kept, line)),
+            None => self.post(&probe, line, diags),
+        }
+    }
+
+    /// Posts the line left waiting for its lookup, if any, its cells read back from its key.
+    #[inline(always)]
+    fn settle(&mut self, diags: &mut Vec<Diagnostic>) {
+        if let Some((kept, line)) = self.waiting.take() {
+            let mut bytes = [0; SHORT];
+            self.post(&kept.probe(&mut bytes), line, diags);
+        }
+    }
+
+    /// Adds a line whose amount, account and date are read to its posting, or to the lines it
+    /// is not used for.
+    #[inline(always)]
+    fn post(&mut self, probe: &Probe<'_>, line: LineRead, diags: &mut Vec<Diagnostic>) {
+        let LineRead { line, net, date, findings } = line;
+        let ledger = &mut self.ledger;
+        let account_bytes = probe.cells()[0];
+        let known = self.known.get_mut(probe);
         let account = match &known {
             Some(k) => k.account,
             None => {
@@ -665,22 +702,22 @@ impl LedgerReader {
             }
         };
         let Some(nature) = self.account_nature[account as usize] else {
-            ledger.out_of_scope.add(row, net);
+            ledger.out_of_scope.add(line, net);
             if known.is_none() {
-                self.known.insert(&cells, Known::new(account, None));
+                self.known.insert(probe, Known::new(account, None));
             }
             return;
         };
         if self.period.is_set() {
             match date {
                 Some(d) if !self.period.contains(d) => {
-                    ledger.outside_period.add(row, net);
+                    ledger.outside_period.add(line, net);
                     if known.is_none() {
-                        self.known.insert(&cells, Known::new(account, None));
+                        self.known.insert(probe, Known::new(account, None));
                     }
                     return;
                 }
-                None => ledger.undated_in_period.add(row, net),
+                None => ledger.undated_in_period.add(line, net),
                 Some(_) => {}
             }
         }
@@ -696,14 +733,22 @@ impl LedgerReader {
                 return;
             }
         }
-        // First used line of these cells: intern them, make their posting.
+        self.first_posting(probe, LineRead { line, net: amount, date, findings }, account, nature, diags);
+    }
+
+    /// The first used line of these cells: interns them, makes their posting.
+    #[inline(never)]
+    fn first_posting(&mut self, probe: &Probe<'_>, line: LineRead, account: u32, nature: Nature, diags: &mut Vec<Diagnostic>) {
+        let LineRead { line, net: amount, findings, .. } = line;
+        let ledger = &mut self.ledger;
+        let [_, object_bytes, certification_bytes, financer_bytes] = *probe.cells();
         let object = ledger.objects.id(object_bytes);
         if object as usize == ledger.object_lines.len() {
-            ledger.object_lines.push(ObjectLines { first_line: row.line(), lines: 0 });
+            ledger.object_lines.push(ObjectLines { first_line: line, lines: 0 });
         }
         let lines_of_object = &mut ledger.object_lines[object as usize];
         if lines_of_object.lines == 0 {
-            lines_of_object.first_line = row.line(); // id 0 (no object) is created before any line
+            lines_of_object.first_line = line; // id 0 (no object) is created before any line
         }
         lines_of_object.lines += 1;
         let certification = if certification_bytes.is_empty() { 0 } else { ledger.certifications.id(certification_bytes) };
@@ -712,28 +757,42 @@ impl LedgerReader {
             let code = ledger.financers.name(financer);
             let known = rulebook().financer(code).is_some();
             if !known {
-                diags.push(
+                // Among the findings where the line's would have been when it was read: a line
+                // posted after the next one is read keeps the findings in the file's order.
+                let at = findings.min(diags.len());
+                diags.insert(
+                    at,
                     Diagnostic::new(
                         Code::F007,
                         InputFile::GrandLivre,
                         format!("financeur « {code} » inconnu de l'annexe 4 ; il est gardé tel quel"),
                     )
-                    .at_line(row.line())
+                    .at_line(line)
                     .in_column("financeur")
                     .hint("Utilisez un code de la liste des financeurs (documentation, « Catégories de financement »)."),
                 );
-                self.unknown_financers.push((financer, diags.len() - 1));
+                self.unknown_financers.push((financer, at));
             }
             self.financer_known.push(known);
         }
         ledger.lines_used += 1;
-        ledger.postings.push(Posting { object, account, certification, financer, nature, amount, lines: 1, first_line: row.line() });
+        ledger.postings.push(Posting { object, account, certification, financer, nature, amount, lines: 1, first_line: line });
         let posting = Some((ledger.postings.len() - 1) as u32);
-        match self.known.get_mut(&cells) {
+        match self.known.get_mut(probe) {
             Some(k) => k.posting = posting,
-            None => self.known.insert(&cells, Known::new(account, posting)),
+            None => self.known.insert(probe, Known::new(account, posting)),
         }
     }
+}
+
+/// What [`LedgerReader::post`] needs of a line once its amount, account and date are read.
+#[derive(Clone, Copy)]
+struct LineRead {
+    line: u32,
+    net: Amount,
+    date: Option<Date>,
+    /// How many findings there were when the line was read: where its own go.
+    findings: usize,
 }
 
 /// Debit − credit of a line, or `None` (with its diagnostic) when it cannot be read.

@@ -473,3 +473,22 @@ proptest! {
         }
     }
 }
+
+/// A line is posted once the next one is read (its slot asked for meanwhile): its findings
+/// still come in the file's order, before those of the lines after it, whichever way the
+/// ledger is read.
+#[test]
+fn the_findings_of_a_line_posted_late_keep_the_files_order() {
+    let text = "compte;objet;debit;credit;date;certification;financeur\n\
+                641100;O1;12,50;;15/01/2024;;zz-inconnu\n\
+                641100;O1;12,50;;15/01/2024;;;x\n\
+                641100;O1;12,50;;15/01/2024;;zz-autre\n\
+                641100;O1;-3;;15/01/2024;;\n\
+                641100;O1;;;15/01/2024;;zz-inconnu\n";
+    let (_, findings) = Ledger::read(text.as_bytes(), Period::default()).expect("read");
+    let seen: Vec<(&str, Option<u32>)> = findings.iter().map(|d| (d.code.as_str(), d.line)).collect();
+    assert_eq!(seen, [("F007", Some(2)), ("F004", Some(3)), ("F007", Some(4)), ("F011", Some(5)), ("F003", Some(6))]);
+    let whole = format!("{:?}", Ledger::read(text.as_bytes(), Period::default()));
+    assert_eq!(pieces(text.as_bytes(), Period::default(), 1), whole);
+    assert_eq!(in_parts(text.as_bytes(), Period::default(), 2), whole);
+}

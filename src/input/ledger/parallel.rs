@@ -267,6 +267,7 @@ impl PartReading {
     fn finish(mut self, last: bool) -> Result<Part, Fallback> {
         let reader = &mut self.reader;
         let whole = if last { self.table.finish(&mut self.diagnostics, |row, diags| reader.row(&row, diags)) } else { self.table.at_record_start() };
+        self.reader.settle(&mut self.diagnostics);
         // A cell over several lines after the first part: its finding names its lines, counted
         // from the part's start.
         let multiline = !self.first && self.table.work().multiline > 0;
