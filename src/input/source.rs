@@ -286,14 +286,7 @@ impl Scan {
     pub fn text(&mut self, piece: &[u8]) {
         let first = bytes::first_non_ascii(piece);
         let ascii = first.is_none();
-        // Once a byte 0x80–0x9F is met, Windows-1252 is decided: no need to look further.
-        let mut next = first;
-        while let (Some(i), false) = (next, self.c1) {
-            let b = piece[i];
-            self.c1 = b & 0xE0 == 0x80;
-            self.iso |= matches!(b, 0xA4 | 0xA6 | 0xA8 | 0xB4 | 0xB8 | 0xBC | 0xBD | 0xBE);
-            next = bytes::first_non_ascii(&piece[i + 1..]).map(|found| i + 1 + found);
-        }
+        let maybe = self.walk(piece, first);
         let mut rest = piece;
         if !self.cut.is_empty() {
             let Some(end) = memchr::memchr(b'\n', rest) else {
@@ -314,10 +307,21 @@ impl Scan {
         // The whole lines: only those with a byte that is not ASCII are looked at; once a line
         // that is not UTF-8 is met, only those that may be UTF-8.
         let whole = &rest[..=last];
+        // Where the whole lines start in the piece.
+        let offset = piece.len() - rest.len();
         let before = self.lines;
         let (mut at, mut ended) = (0, 0);
         while !ascii && !self.settled() {
-            let next = if self.other_line.is_none() { bytes::first_non_ascii(&whole[at..]) } else { maybe_utf8(&whole[at..]) };
+            let next = if self.other_line.is_none() {
+                bytes::first_non_ascii(&whole[at..])
+            } else {
+                match maybe {
+                    // The walk's first such byte, when it is not before `at`: no need to look again.
+                    Some(p) if p < offset + at => maybe_utf8(&whole[at..]),
+                    Some(p) => (p - offset < whole.len()).then(|| p - offset - at),
+                    None => None,
+                }
+            };
             let Some(found) = next else { break };
             let found = at + found;
             let start = memchr::memrchr(b'\n', &whole[at..found]).map_or(at, |i| at + i + 1);
@@ -330,6 +334,30 @@ impl Scan {
         }
         self.lines = before + ended + memchr::memchr_iter(b'\n', &whole[at..]).count();
         self.cut.extend_from_slice(&rest[last + 1..]);
+    }
+
+    /// One walk over the non-ASCII bytes of `piece`, from the first (`first`): notes the bytes
+    /// that decide between the single-byte decodings, until one only Windows-1252 prints (0x80–
+    /// 0x9F) decides, and gives the first byte that may start a UTF-8 character
+    /// ([`maybe_utf8`]). A Windows-1252 text is so read once, not once for each.
+    fn walk(&mut self, piece: &[u8], first: Option<usize>) -> Option<usize> {
+        let mut maybe = None;
+        let mut next = first;
+        while let Some(i) = next {
+            let b = piece[i];
+            if !self.c1 {
+                self.c1 = b & 0xE0 == 0x80;
+                self.iso |= matches!(b, 0xA4 | 0xA6 | 0xA8 | 0xB4 | 0xB8 | 0xBC | 0xBD | 0xBE);
+            }
+            if maybe.is_none() && may_start_utf8(piece, i) {
+                maybe = Some(i);
+            }
+            if self.c1 && maybe.is_some() {
+                break;
+            }
+            next = bytes::first_non_ascii(&piece[i + 1..]).map(|found| i + 1 + found);
+        }
+        maybe
     }
 
     /// Both kinds of line met: nothing more to learn from lines.
@@ -402,12 +430,18 @@ fn maybe_utf8(text: &[u8]) -> Option<usize> {
     let mut at = 0;
     while let Some(found) = bytes::first_non_ascii(&text[at..]) {
         let i = at + found;
-        if matches!(text[i], 0xC2..=0xF4) && text.get(i + 1).is_some_and(|&b| b & 0xC0 == 0x80) {
+        if may_start_utf8(text, i) {
             return Some(i);
         }
         at = i + 1;
     }
     None
+}
+
+/// Whether the byte at `i` is a leading byte of UTF-8 followed by a continuation byte.
+#[inline(always)]
+fn may_start_utf8(text: &[u8], i: usize) -> bool {
+    matches!(text[i], 0xC2..=0xF4) && text.get(i + 1).is_some_and(|&b| b & 0xC0 == 0x80)
 }
 
 /// A CSV that is not UTF-8 after all, scanned piece by piece from its first byte for how to
