@@ -6,8 +6,10 @@
 //! of a ledger — is one record whose cells lie between separators: separators and the line end
 //! are found in one pass, sixteen bytes at a time (WebAssembly SIMD in the page, two words of
 //! SWAR elsewhere), in the line itself, without copying;
-//! only where each cell ends is written down. Any other line (quotes, a lone `\r`
-//! that `csv_core` takes for a line end) goes to `csv_core` from where it starts, for exactly
+//! only where each cell ends is written down. A line whose quotes only enclose whole cells, as
+//! exports quote text, is cut so too, its cells copied without their quotes
+//! ([`Splitter::enclosed`]). Any other line (a quote, separator or line end within quotes, a
+//! lone `\r` that `csv_core` takes for a line end) goes to `csv_core` from where it starts, for exactly
 //! its record, which may run over several lines; `csv_core` keeps its state between calls, so a
 //! quoted record may also straddle two chunks of a file read piece by piece. Line numbers are
 //! counted on the way (the `\n` before the record's first byte, plus one).
@@ -66,6 +68,8 @@ pub type Header = (Vec<Vec<u8>>, u32);
 pub struct Work {
     /// Records cut by the fast path.
     pub plain: u64,
+    /// Records with quotes around whole cells only, cut by the fast path too.
+    pub enclosed: u64,
     /// Records read by `csv_core`.
     pub quoted: u64,
     /// Of those, records with a cell over several lines.
@@ -178,6 +182,16 @@ impl Splitter {
                 if special + 1 == newline && text[special] == b'\r' {
                     end = special; // CRLF
                     special = newline;
+                } else if self.enclosed(text, pos, newline, &mut bounds, n) {
+                    // Quotes around whole cells only, as exports write text: read here too.
+                    let line = self.newlines + 1;
+                    self.work.enclosed += 1;
+                    f(Record { text: &self.out[..self.out_len], bounds: &self.ends[..n + 2], step: 0, line, multiline: false });
+                    if newline < text.len() {
+                        self.newlines += 1;
+                    }
+                    pos = newline + 1;
+                    continue;
                 } else {
                     self.bounds = bounds;
                     pos = self.quoted(text, pos, eof, f);
@@ -200,6 +214,62 @@ impl Splitter {
             pos = newline + 1;
         }
         self.bounds = bounds;
+    }
+
+    /// Whether the line from `pos` to its `\n` at `newline`, cut at the separators of
+    /// `bounds[1..=n]`, reads the same without `csv_core`: its only `\r` just before its `\n`,
+    /// and each of its cells either without `"` or within one pair of them (`"…"`, no `"` nor
+    /// separator inside). Then its cells, unquoted, are in `out` end to end and their ends in
+    /// `ends` (a record with `step` 0, as `csv_core`'s); else nothing is kept.
+    fn enclosed(&mut self, text: &[u8], pos: usize, newline: usize, bounds: &mut [usize], n: usize) -> bool {
+        let end = if newline > pos && text[newline - 1] == b'\r' { newline - 1 } else { newline };
+        // Where the line's quotes are, sixteen bytes at a time, as the separators were found.
+        let mut quotes = [0usize; 48];
+        let mut count = 0;
+        let mut at = pos;
+        while at < end {
+            let (quote, cr) = match text.get(at..).and_then(<[u8]>::first_chunk::<16>) {
+                Some(block) => (block_bits(block, b'"').0, block_bits(block, b'\r').0),
+                None => text[at..end].iter().enumerate().fold((0, 0), |(q, r), (k, &b)| (q | u32::from(b == b'"') << k, r | u32::from(b == b'\r') << k)),
+            };
+            let inside = if end - at >= 16 { 0xFFFF } else { (1u32 << (end - at)) - 1 };
+            // Sixteen quotes a block at most; a line with more than thirty goes to `csv_core`.
+            if cr & inside != 0 || count + 16 >= quotes.len() {
+                return false;
+            }
+            push(&mut quotes, &mut count, quote & inside, at);
+            at += 16;
+        }
+        bounds[n + 1] = end;
+        if self.out.len() < end - pos {
+            self.out.resize(end - pos, 0);
+        }
+        if self.ends.len() < n + 2 {
+            self.ends.resize(n + 2, 0);
+        }
+        // `push` writes from the second slot: the quotes are `quotes[1..=count]`.
+        let mut k = 1;
+        let mut len = 0;
+        self.ends[0] = 0;
+        for i in 0..=n {
+            let (start, stop) = (bounds[i].wrapping_add(1), bounds[i + 1]);
+            let (from, to) = if k <= count && quotes[k] < stop {
+                // A quote in the cell: one at each end, and none between.
+                let pair = quotes[k] == start && stop - start >= 2 && k < count && quotes[k + 1] == stop - 1;
+                if !pair || (k + 2 <= count && quotes[k + 2] < stop) {
+                    return false;
+                }
+                k += 2;
+                (start + 1, stop - 1)
+            } else {
+                (start, stop)
+            };
+            self.out[len..len + (to - from)].copy_from_slice(&text[from..to]);
+            len += to - from;
+            self.ends[i + 1] = len;
+        }
+        self.out_len = len;
+        true
     }
 
     /// Starts a record at `pos` with `csv_core`; returns the position after it.

@@ -76,6 +76,26 @@ proptest! {
         prop_assert_eq!(&with_splitter(&text, separator, &cuts), &expected, "in pieces {:?}: {:?}", cuts, String::from_utf8_lossy(&text));
     }
 
+    /// Lines of cells quoted or not, as exports quote their text, with now and then what makes
+    /// a line `csv_core`'s: a quote, separator, `\r` or line end inside a quoted cell, a space
+    /// outside its quotes, a lone quote.
+    #[test]
+    fn quoted_cells_give_the_csv_crate_records(lines in proptest::collection::vec(proptest::collection::vec(
+                                                   ("[a-z0-9 ,.-]{0,8}|[a-z\";\r\n ]{0,4}", 0..6u8), 1..8), 0..30),
+                                               crlf in any::<bool>(), cuts in proptest::collection::vec(0usize..2_000, 0..4)) {
+        let end = if crlf { "\r\n" } else { "\n" };
+        let cell = |(text, how): &(String, u8)| match how {
+            0 | 1 => text.clone(),
+            2 | 3 => format!("\"{text}\""),
+            4 => format!(" \"{text}\""),
+            _ => format!("\"{text}"),
+        };
+        let text: String = lines.iter().map(|cells| cells.iter().map(cell).collect::<Vec<_>>().join(";") + end).collect();
+        let expected = with_csv_crate(text.as_bytes(), b';');
+        prop_assert_eq!(&with_splitter(text.as_bytes(), b';', &[]), &expected, "{:?}", text);
+        prop_assert_eq!(&with_splitter(text.as_bytes(), b';', &cuts), &expected, "{:?} {:?}", cuts, text);
+    }
+
     #[test]
     fn plain_lines_give_the_csv_crate_records(lines in proptest::collection::vec(proptest::collection::vec("[a-z0-9 ,.-]{0,12}", 1..10), 0..40),
                                               crlf in any::<bool>()) {
@@ -87,17 +107,19 @@ proptest! {
 
 #[test]
 fn quoted_records_and_lone_carriage_returns() {
-    let text = b"a;b\r\n\"x;1\";2\n3;\"multi\nline\";4\n5\r6;7\n\n\"open;8\n9;10\n";
+    let text = b"a;b\r\n\"x;1\";2\n3;\"multi\nline\";4\n5\r6;7\n\n\"x\";\"\";\" y \"\r\n\"open;8\n9;10\n";
     let expected = with_csv_crate(text, b';');
-    assert_eq!(expected.len(), 6, "{expected:?}");
+    assert_eq!(expected.len(), 7, "{expected:?}");
+    assert_eq!(expected[5], (vec![b"x".to_vec(), b"".to_vec(), b" y ".to_vec()], 7));
     for cut in 0..text.len() {
         assert_eq!(with_splitter(text, b';', &[cut]), expected, "cut at {cut}");
     }
     let mut splitter = Splitter::new(b';');
     let (_, used) = splitter.header(text, true);
     splitter.split(&text[used..], true, |_| {});
-    // « 6;7 » alone is plain: the header is read by csv_core, as are the quoted records and « 5\r ».
-    assert_eq!((splitter.work.plain, splitter.work.quoted), (1, 5));
+    // « 6;7 » alone is plain, « "x";"";" y " » has quotes around whole cells only: the header
+    // is read by csv_core, as are the other quoted records and « 5\r ».
+    assert_eq!((splitter.work.plain, splitter.work.enclosed, splitter.work.quoted), (1, 1, 5));
 }
 
 /// Every ledger of the tests (hand-worked cases, catalogue, real formats), its bytes.
