@@ -8,14 +8,16 @@ the full cost of every activity: nothing is timed, nothing is printed, if one di
 each is run N times, interleaved, as a whole process (interpreter start and imports included,
 as a user runs it): best wall time, peak resident memory (the largest of the runs, from
 wait4's rusage of that process alone). The 1M region is measured again with its ledger in
-Windows-1252, as SAP exports it (our contenders only, checked against the UTF-8 figures; the
-ratio columns compare with pandas and DuckDB on the UTF-8 files).
+Windows-1252, as SAP exports it, and again with every cell of its ledger quoted, as some exports
+write them (our contenders only, checked against the UTF-8 figures; the ratio columns compare
+with pandas and DuckDB on the UTF-8 files).
 
     python bench/banc.py --cli target/release/cma-analytique --generer target/release/examples/generer \
         [--node-module target/banc/wasm/cma_analytique.js] [--repetitions 3] 100000 1000000 3000000
 """
 
 import argparse
+import csv
 import datetime
 import gzip
 import json
@@ -82,6 +84,27 @@ def windows_1252(folder):
         with open(source, encoding="utf-8", newline="") as f, open(os.path.join(target, FILES[0]), "wb") as g:
             while block := f.read(1 << 20):
                 g.write(block.encode("cp1252"))
+        for name in FILES[1:]:
+            with open(os.path.join(folder, name), "rb") as f, open(os.path.join(target, name), "wb") as g:
+                g.write(f.read())
+        open(stamp, "w").close()
+    return target
+
+
+QUOTED = ", grand livre aux cellules entre guillemets"
+
+
+def quoted(folder):
+    """The region of `folder` with every cell of its ledger between quotes (the same values), as
+    exports that quote every cell write it."""
+    target = folder + "-guillemets"
+    source = os.path.join(folder, FILES[0])
+    stamp = os.path.join(target, ".fait")
+    if not (os.path.exists(stamp) and os.path.getmtime(stamp) >= os.path.getmtime(source)):
+        os.makedirs(target, exist_ok=True)
+        # Line by line: this script stays small (see GNU_TIME).
+        with open(source, encoding="utf-8", newline="") as f, open(os.path.join(target, FILES[0]), "w", encoding="utf-8", newline="") as g:
+            csv.writer(g, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(csv.reader(f, delimiter=";"))
         for name in FILES[1:]:
             with open(os.path.join(folder, name), "rb") as f, open(os.path.join(target, name), "wb") as g:
                 g.write(f.read())
@@ -202,6 +225,9 @@ def main():
     if 1_000_000 in references:
         folder = windows_1252(generate(os.path.abspath(args.generer), 1_000_000))
         measure(args, 1_000_000, folder, ours(args, folder, WINDOWS_1252), references[1_000_000], rows)
+        # And with every cell of its ledger quoted, as some exports write them.
+        folder = quoted(generate(os.path.abspath(args.generer), 1_000_000))
+        measure(args, 1_000_000, folder, ours(args, folder, QUOTED), references[1_000_000], rows)
     extra = []
     if args.node_module:
         wasm = args.node_module[: -len(".js")] + "_bg.wasm"

@@ -182,11 +182,15 @@ impl Splitter {
                 if special + 1 == newline && text[special] == b'\r' {
                     end = special; // CRLF
                     special = newline;
-                } else if self.enclosed(text, pos, newline, &mut bounds, n) {
+                } else if let Some(enclosed) = self.enclosed(text, pos, newline, &mut bounds, n) {
                     // Quotes around whole cells only, as exports write text: read here too.
                     let line = self.newlines + 1;
                     self.work.enclosed += 1;
-                    f(Record { text: &self.out[..self.out_len], bounds: &self.ends[..n + 2], step: 0, line, multiline: false });
+                    let record = match enclosed {
+                        Enclosed::InPlace => Record { text, bounds: &bounds[..n + 2], step: 3, line, multiline: false },
+                        Enclosed::Copied => Record { text: &self.out[..self.out_len], bounds: &self.ends[..n + 2], step: 0, line, multiline: false },
+                    };
+                    f(record);
                     if newline < text.len() {
                         self.newlines += 1;
                     }
@@ -219,9 +223,12 @@ impl Splitter {
     /// Whether the line from `pos` to its `\n` at `newline`, cut at the separators of
     /// `bounds[1..=n]`, reads the same without `csv_core`: its only `\r` just before its `\n`,
     /// and each of its cells either without `"` or within one pair of them (`"…"`, no `"` nor
-    /// separator inside). Then its cells, unquoted, are in `out` end to end and their ends in
-    /// `ends` (a record with `step` 0, as `csv_core`'s); else nothing is kept.
-    fn enclosed(&mut self, text: &[u8], pos: usize, newline: usize, bounds: &mut [usize], n: usize) -> bool {
+    /// separator inside). When every cell is quoted, the cells are read in place: `bounds` then
+    /// holds where each closing quote is, a record with `step` 3 (separator, opening quote, the
+    /// closing quote before it); else the cells, unquoted, are copied into `out` end to end and
+    /// their ends written in `ends` (a record with `step` 0, as `csv_core`'s). `None`: nothing
+    /// is kept, `csv_core` reads the line.
+    fn enclosed(&mut self, text: &[u8], pos: usize, newline: usize, bounds: &mut [usize], n: usize) -> Option<Enclosed> {
         let end = if newline > pos && text[newline - 1] == b'\r' { newline - 1 } else { newline };
         // Where the line's quotes are, sixteen bytes at a time, as the separators were found.
         let mut quotes = [0usize; 48];
@@ -235,30 +242,45 @@ impl Splitter {
             let inside = if end - at >= 16 { 0xFFFF } else { (1u32 << (end - at)) - 1 };
             // Sixteen quotes a block at most; a line with more than thirty goes to `csv_core`.
             if cr & inside != 0 || count + 16 >= quotes.len() {
-                return false;
+                return None;
             }
             push(&mut quotes, &mut count, quote & inside, at);
             at += 16;
         }
         bounds[n + 1] = end;
+        // `push` writes from the second slot: the quotes are `quotes[1..=count]`. Each cell has
+        // none, or one at each end and none between.
+        let mut k = 1;
+        for i in 0..=n {
+            let (start, stop) = (bounds[i].wrapping_add(1), bounds[i + 1]);
+            if k <= count && quotes[k] < stop {
+                let pair = quotes[k] == start && stop - start >= 2 && k < count && quotes[k + 1] == stop - 1;
+                if !pair || (k + 2 <= count && quotes[k + 2] < stop) {
+                    return None;
+                }
+                k += 2;
+            }
+        }
+        if count == 2 * (n + 1) {
+            // Every cell quoted: each is from two bytes after the closing quote before it (one
+            // before its separator), or the line's first byte, to its own closing quote.
+            bounds[0] = pos.wrapping_sub(2);
+            for b in &mut bounds[1..=n + 1] {
+                *b -= 1;
+            }
+            return Some(Enclosed::InPlace);
+        }
         if self.out.len() < end - pos {
             self.out.resize(end - pos, 0);
         }
         if self.ends.len() < n + 2 {
             self.ends.resize(n + 2, 0);
         }
-        // `push` writes from the second slot: the quotes are `quotes[1..=count]`.
-        let mut k = 1;
-        let mut len = 0;
+        let (mut k, mut len) = (1, 0);
         self.ends[0] = 0;
         for i in 0..=n {
             let (start, stop) = (bounds[i].wrapping_add(1), bounds[i + 1]);
             let (from, to) = if k <= count && quotes[k] < stop {
-                // A quote in the cell: one at each end, and none between.
-                let pair = quotes[k] == start && stop - start >= 2 && k < count && quotes[k + 1] == stop - 1;
-                if !pair || (k + 2 <= count && quotes[k + 2] < stop) {
-                    return false;
-                }
                 k += 2;
                 (start + 1, stop - 1)
             } else {
@@ -269,7 +291,7 @@ impl Splitter {
             self.ends[i + 1] = len;
         }
         self.out_len = len;
-        true
+        Some(Enclosed::Copied)
     }
 
     /// Starts a record at `pos` with `csv_core`; returns the position after it.
@@ -318,6 +340,14 @@ impl Splitter {
             }
         }
     }
+}
+
+/// How [`Splitter::enclosed`] gives a line whose quotes enclose whole cells.
+enum Enclosed {
+    /// Every cell quoted: read in place, `step` 3.
+    InPlace,
+    /// Some cells only: copied unquoted into `out`, `step` 0.
+    Copied,
 }
 
 /// The length of the run of `\r` and `\n` that starts `text`, and how many `\n` it holds.
