@@ -233,11 +233,7 @@ impl Columns {
         if period.is_set() && date.is_some_and(|d| !period.contains(d)) {
             return None;
         }
-        let amount = match nature {
-            Nature::Charge => net,
-            Nature::Product => -net,
-        };
-        Some(KeptLine { account, nature, amount })
+        Some(KeptLine { account, nature, amount: nature.amount(net) })
     }
 
     /// Debit − credit, with the ledger's two forms (debit/credit, or signed montant and sens).

@@ -70,6 +70,15 @@ impl Nature {
             _ => None,
         }
     }
+
+    /// A line's debit − credit as the amount of its posting: a charge's as it is, a product's
+    /// the other way round (credit − debit).
+    pub fn amount(self, net: Amount) -> Amount {
+        match self {
+            Nature::Charge => net,
+            Nature::Product => -net,
+        }
+    }
 }
 
 /// The sum of the ledger lines that share object, account, certification and financer.
@@ -721,25 +730,22 @@ impl LedgerReader {
                 Some(_) => {}
             }
         }
-        let amount = match nature {
-            Nature::Charge => net,
-            Nature::Product => -net,
-        };
         if let Some(k) = known {
             if k.posting.is_some() {
                 ledger.lines_used += 1;
-                k.amount += amount;
+                k.amount += nature.amount(net);
                 k.lines += 1;
                 return;
             }
         }
-        self.first_posting(probe, LineRead { line, net: amount, date, findings }, account, nature, diags);
+        self.first_posting(probe, LineRead { line, net, date, findings }, account, nature, diags);
     }
 
     /// The first used line of these cells: interns them, makes their posting.
     #[inline(never)]
     fn first_posting(&mut self, probe: &Probe<'_>, line: LineRead, account: u32, nature: Nature, diags: &mut Vec<Diagnostic>) {
-        let LineRead { line, net: amount, findings, .. } = line;
+        let LineRead { line, net, findings, .. } = line;
+        let amount = nature.amount(net);
         let ledger = &mut self.ledger;
         let [_, object_bytes, certification_bytes, financer_bytes] = *probe.cells();
         let object = ledger.objects.id(object_bytes);

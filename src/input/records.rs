@@ -177,25 +177,22 @@ impl Splitter {
                 special = memchr::memchr2(b'"', b'\r', &text[pos..]).map_or(text.len(), |i| pos + i);
             }
             let (newline, n) = scan(self.separator, &mut bounds, text, pos);
+            let line = self.newlines + 1;
             let mut end = newline;
+            // Whether the line is still to be given as a plain record.
+            let mut plain = true;
             if special < newline {
                 if special + 1 == newline && text[special] == b'\r' {
                     end = special; // CRLF
                     special = newline;
                 } else if let Some(enclosed) = self.enclosed(text, pos, newline, &mut bounds, n) {
                     // Quotes around whole cells only, as exports write text: read here too.
-                    let line = self.newlines + 1;
                     self.work.enclosed += 1;
-                    let record = match enclosed {
+                    f(match enclosed {
                         Enclosed::InPlace => Record { text, bounds: &bounds[..n + 2], step: 3, line, multiline: false },
                         Enclosed::Copied => Record { text: &self.out[..self.out_len], bounds: &self.ends[..n + 2], step: 0, line, multiline: false },
-                    };
-                    f(record);
-                    if newline < text.len() {
-                        self.newlines += 1;
-                    }
-                    pos = newline + 1;
-                    continue;
+                    });
+                    plain = false;
                 } else {
                     self.bounds = bounds;
                     pos = self.quoted(text, pos, eof, f);
@@ -207,10 +204,10 @@ impl Splitter {
                     continue;
                 }
             }
-            if end > pos {
+            if plain && end > pos {
                 bounds[n + 1] = end;
                 self.work.plain += 1;
-                f(Record { text, bounds: &bounds[..n + 2], step: 1, line: self.newlines + 1, multiline: false });
+                f(Record { text, bounds: &bounds[..n + 2], step: 1, line, multiline: false });
             }
             if newline < text.len() {
                 self.newlines += 1;
