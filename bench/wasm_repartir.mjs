@@ -18,9 +18,11 @@
 // (module instantiation and warm-up excluded, as in the page, where both happen while it waits
 // for the files: www/app/prechauffage.js computes three times the module's small warm-up
 // region, so that the engine has optimised the per-line code, then ten times more from its
-// kept files for the allocation and the results; the helper only the three).
+// kept files for the allocation and the results; the helper only the three). Unlike the page,
+// which starts its helper when it loads, whatever the files, this batch run starts it only when
+// the ledger will be read in two parts: below 32 Mio it would have nothing to do.
 
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -29,20 +31,22 @@ import { Worker } from 'node:worker_threads';
 import { prechauffer } from '../www/app/prechauffage.js';
 
 const [, , modulePath, folder, workers = '2'] = process.argv;
-const pkg = await import(modulePath);
-pkg.initSync({ module: readFileSync(modulePath.replace(/\.js$/, '_bg.wasm')) });
-
-// The worker's warm-up, the same function.
-prechauffer(pkg);
-// The page's helper worker, loaded and warmed up meanwhile (as in the page, before the files).
-const appoint = workers === '2' ? new Worker(new URL('./wasm_appoint.mjs', import.meta.url), { workerData: { modulePath } }) : null;
-if (appoint) await once(appoint, 'message');
-
 const CHUNK = 4 * 1024 * 1024;
 // From this size on, and on two cores or more, the page reads the ledger with two workers
 // (www/app/application.js, PARTAGE).
 const PARTAGE = 32 * 1024 * 1024;
 const files = { 'grand-livre': 'grand-livre.csv', correspondance: 'correspondance.csv', inducteurs: 'inducteurs.csv' };
+
+const pkg = await import(modulePath);
+pkg.initSync({ module: readFileSync(modulePath.replace(/\.js$/, '_bg.wasm')) });
+
+// The worker's warm-up, the same function.
+prechauffer(pkg);
+// The page's helper worker, loaded and warmed up before the files are read (as in the page),
+// when the ledger will be read in two parts.
+const enParties = workers === '2' && (await stat(join(folder, files['grand-livre']))).size >= PARTAGE;
+const appoint = enParties ? new Worker(new URL('./wasm_appoint.mjs', import.meta.url), { workerData: { modulePath } }) : null;
+if (appoint) await once(appoint, 'message');
 
 const start = performance.now();
 const seance = new pkg.Seance();
