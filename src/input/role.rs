@@ -1,7 +1,7 @@
 //! Recognising which input a file is from its header alone, so that a user can drop all files
 //! at once (web page) and each is given its role.
 
-use super::source;
+use super::{sheet, source};
 use super::table::{ColumnDef, normalise_header, recognised_names};
 use super::{drivers, ledger, mapping};
 use crate::diagnostic::InputFile;
@@ -43,8 +43,22 @@ impl Role {
 
 /// The role whose required columns the header has, preferring the role that recognises the most
 /// columns; `None` when no role fits. The file is decoded as its reader would (encoding,
-/// separator, first sheet of a workbook) and only its header line is looked at.
+/// separator) and only its header line is looked at. In a workbook, each role is tried on the
+/// sheet its reader would read (the one named like it, else the first), from that sheet's first
+/// row with a value: a workbook whose first sheet is a note and whose second is named
+/// « Grand livre » is a ledger.
 pub fn recognise(bytes: &[u8]) -> Option<Role> {
+    if let Some(mut workbook) = sheet::Headers::open(bytes) {
+        let mut rows: Vec<(String, Option<Vec<String>>)> = Vec::new();
+        return best(|role| {
+            let name = workbook.sheet_for(role.label())?;
+            if !rows.iter().any(|(n, _)| *n == name) {
+                let row = workbook.first_row(&name).map(|row| row.iter().map(|c| normalise_header(c)).collect());
+                rows.push((name.clone(), row));
+            }
+            rows.iter().find(|(n, _)| *n == name).and_then(|(_, row)| row.clone())
+        });
+    }
     let decoded = source::decode(bytes, InputFile::Calcul, "").ok()?;
     let text = &decoded.text;
     let first = text.split(|&b| b == b'\n').find(|l| !l.trim_ascii().is_empty())?;
@@ -55,7 +69,15 @@ pub fn recognise(bytes: &[u8]) -> Option<Role> {
         .from_reader(first);
     let record = reader.records().next()?.ok()?;
     let cells: Vec<String> = record.iter().map(normalise_header).collect();
-    let score = |role: Role| {
+    best(|_| Some(cells.clone()))
+}
+
+/// The role that fits its header best: `header(role)`, the normalised cells of the header its
+/// reader would see, has every required column (and an amount column for the ledger); the most
+/// columns recognised wins, the first role of [`Role::ALL`] on a tie.
+fn best(mut header: impl FnMut(Role) -> Option<Vec<String>>) -> Option<Role> {
+    let mut score = |role: Role| {
+        let cells = header(role)?;
         let has = |d: &ColumnDef| recognised_names(role.label(), d).iter().any(|n| cells.contains(n));
         let complete = role.columns().iter().filter(|d| d.required).all(has)
             && (role != Role::GrandLivre || role.columns().iter().filter(|d| ledger::AMOUNT_COLUMNS.contains(&d.name)).any(has));

@@ -7,7 +7,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
 
 use super::table::normalise_header;
 use crate::date::Date;
@@ -44,10 +44,7 @@ pub fn to_delimited(bytes: &[u8], kind: &str, file: InputFile, template_sheet: &
         let what = if kind == "XLS" { "classeur XLS".to_owned() } else { "archive ZIP qui n'est pas un classeur lisible".to_owned() };
         unreadable(format!("{what} (fichier tronqué ou d'un autre type ?) : {e}"))
     })?;
-    let names = workbook.sheet_names();
-    let wanted = normalise_header(template_sheet);
-    let name = names.iter().find(|n| normalise_header(n) == wanted).or(names.first()).cloned();
-    let Some(name) = name else {
+    let Some(name) = sheet_for(&workbook.sheet_names(), template_sheet) else {
         return Err(unreadable(format!("classeur {kind} sans aucune feuille")));
     };
     let range = workbook.worksheet_range(&name).map_err(|e| unreadable(format!("classeur {kind} : feuille « {name} » illisible : {e}")))?;
@@ -67,6 +64,74 @@ pub fn to_delimited(bytes: &[u8], kind: &str, file: InputFile, template_sheet: &
         out.push(b'\n');
     }
     Ok((out, name))
+}
+
+/// The sheet read for `template_sheet`: the one named like it (case, accents, spaces, `_` and `-`
+/// aside) if there is one, else the first.
+fn sheet_for(names: &[String], template_sheet: &str) -> Option<String> {
+    let wanted = normalise_header(template_sheet);
+    names.iter().find(|n| normalise_header(n) == wanted).or(names.first()).cloned()
+}
+
+/// A workbook opened for the first rows of its sheets, to recognise its role without reading
+/// them whole: an XLSX sheet is read up to its first row with a value.
+pub struct Headers<'a> {
+    workbook: Sheets<Cursor<&'a [u8]>>,
+    names: Vec<String>,
+}
+
+impl<'a> Headers<'a> {
+    /// `None` when the bytes are not a workbook that can be opened (or would decompress beyond
+    /// [`MAX_UNZIPPED_BYTES`]).
+    pub fn open(bytes: &'a [u8]) -> Option<Headers<'a>> {
+        let kind = workbook_kind(bytes)?;
+        if bytes.starts_with(b"PK") {
+            check_unzipped_size(bytes, kind, InputFile::Calcul).ok()?;
+        }
+        let workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).ok()?;
+        let names = workbook.sheet_names();
+        Some(Headers { workbook, names })
+    }
+
+    /// The sheet a reader of `template_sheet` reads (see [`to_delimited`]).
+    pub fn sheet_for(&self, template_sheet: &str) -> Option<String> {
+        sheet_for(&self.names, template_sheet)
+    }
+
+    /// The cells of the first row of sheet `name` that has a value, as the text the reader gives
+    /// them (empty cells before the last value included); `None` for an empty or unreadable sheet.
+    pub fn first_row(&mut self, name: &str) -> Option<Vec<String>> {
+        let row: Vec<String> = match &mut self.workbook {
+            Sheets::Xlsx(xlsx) => {
+                let mut cells = xlsx.worksheet_cells_reader(name).ok()?;
+                let mut row: Vec<String> = Vec::new();
+                let mut at = None;
+                while let Some(cell) = cells.next_cell().ok()? {
+                    let (r, c) = cell.get_position();
+                    let text = cell_text(&Data::from(cell.get_value().clone()));
+                    if at.is_some_and(|at| r != at) {
+                        break;
+                    }
+                    if text.is_empty() {
+                        continue;
+                    }
+                    at = Some(r);
+                    let c = usize::try_from(c).ok()?;
+                    if row.len() <= c {
+                        row.resize(c + 1, String::new());
+                    }
+                    row[c] = text;
+                }
+                row
+            }
+            workbook => {
+                let range = workbook.worksheet_range(name).ok()?;
+                let first = range.rows().find(|row| row.iter().any(|cell| !cell_text(cell).is_empty()))?;
+                first.iter().map(cell_text).collect()
+            }
+        };
+        (!row.is_empty()).then_some(row)
+    }
 }
 
 /// Refuses a workbook whose parts would decompress beyond [`MAX_UNZIPPED_BYTES`], from the sizes

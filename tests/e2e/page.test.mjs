@@ -199,11 +199,12 @@ describe('la page', { timeout: 180_000 }, () => {
       await page.reload();
       await page.getByLabel('Fichiers à analyser').setInputFiles(fichiers);
       await page.locator('[data-liste] tbody tr').nth(2).waitFor();
-      // Le rôle d'un classeur ne se lit pas toujours dans ses premiers 64 Kio : l'utilisateur le
-      // choisit alors dans la liste, comme ici.
+      // Chacun reconnu à ses colonnes, le classeur du grand livre à sa seconde feuille,
+      // « Grand livre » (la première n'est qu'une note).
       for (const role of ['grand-livre', 'correspondance', 'inducteurs']) {
-        await page.getByLabel(`Rôle de « ${role}.${extension} »`).selectOption(role);
+        assert.equal(await page.getByLabel(`Rôle de « ${role}.${extension} »`).inputValue(), role, `${dossier} : ${role}`);
       }
+      assert.equal((net(await page.locator('[data-liste]').textContent()).match(/reconnu à ses colonnes/g) ?? []).length, 3);
       await page.getByLabel('Exercice').fill('2024');
       await page.getByRole('button', { name: 'Calculer', exact: true }).click();
       await attendreResultats(page);
@@ -287,6 +288,24 @@ describe('la page', { timeout: 180_000 }, () => {
     const json = JSON.parse((await telecharger(page, () => page.getByRole('button', { name: 'Document JSON' }).click())).octets.toString('utf8'));
     assert.equal(json.activites.find((a) => a.code === 'C01').cout_complet, '2494.27');
     assert.equal(json.controle.charges, '22851.10');
+    await page.close();
+  });
+
+  it('reconnaît le rôle d’un classeur de plus de 64 Kio, à la feuille que son lecteur lira', async () => {
+    const page = await session.page();
+    // Écrit par SheetJS (pas par l'outil) : une feuille de notes, puis le grand livre.
+    const lignes = [['Compte', 'Élément d\'OTP', 'Débit', 'Crédit', 'Date']];
+    for (let i = 0; i < 20000; i++) lignes.push(['641100', `EOTP-${String(i).padStart(5, '0')}`, `${i},25`, '', '2024-03-31']);
+    const classeur = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(classeur, XLSX.utils.aoa_to_sheet([['Export du grand livre 2024']]), 'Notes');
+    XLSX.utils.book_append_sheet(classeur, XLSX.utils.aoa_to_sheet(lignes), 'Grand livre');
+    const chemin = path.join(temporaire, 'export-sap.xlsx');
+    XLSX.writeFile(classeur, chemin, { compression: true });
+    assert.ok(statSync(chemin).size > 64 * 1024, `${statSync(chemin).size} octets`);
+    await page.getByLabel('Fichiers à analyser').setInputFiles([chemin]);
+    await page.locator('[data-liste] tbody tr').first().waitFor();
+    assert.equal(await page.getByLabel('Rôle de « export-sap.xlsx »').inputValue(), 'grand-livre');
+    assert.match(net(await page.locator('[data-liste]').textContent()), /reconnu à ses colonnes/);
     await page.close();
   });
 

@@ -266,3 +266,51 @@ fn date_columns_with_serial_numbers_are_read() {
     assert!(ran);
     assert!(found.iter().all(|(c, _, _)| c != "F005"), "{found:?}");
 }
+
+/// A workbook of several sheets written by rust_xlsxwriter; `None` rows are left empty.
+fn workbook_of(sheets: &[(&str, Vec<Option<Vec<String>>>)]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().flatten().enumerate() {
+                ws.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn row(cells: &[&str]) -> Option<Vec<String>> {
+    Some(cells.iter().map(|c| (*c).to_owned()).collect())
+}
+
+#[test]
+fn workbooks_are_recognised_from_the_sheet_their_reader_reads() {
+    use cma_analytique::input::role::{Role, recognise};
+    // Third-party exports: the ledger's workbook opens on a sheet of notes, its data is in a
+    // second sheet named « Grand livre ».
+    assert_eq!(recognise(&bytes("formats/xlsx/grand-livre.xlsx")), Some(Role::GrandLivre));
+    assert_eq!(recognise(&bytes("formats/xlsx/correspondance.xlsx")), Some(Role::Correspondance));
+    assert_eq!(recognise(&bytes("formats/xlsx/inducteurs.xlsx")), Some(Role::Inducteurs));
+    assert_eq!(recognise(&bytes("formats/ods/correspondance.ods")), Some(Role::Correspondance));
+
+    // A header below empty rows, in a sheet of any name when it is the first.
+    let header = row(&["objet", "code", "site"]);
+    let lower = workbook_of(&[("Table", vec![None, None, header.clone(), row(&["EOTP-1", "A01", ""])])]);
+    assert_eq!(recognise(&lower), Some(Role::Correspondance));
+    // Data in a second sheet not named like a role: a reader would read the first one, the notes,
+    // so no role is given (the page asks the user to choose one).
+    let hidden = workbook_of(&[("Notes", vec![row(&["Exporté le 2 janvier"])]), ("Export", vec![header])]);
+    assert_eq!(recognise(&hidden), None);
+
+    // A ledger of 20 000 rows, far beyond the page's first 64 KiB: recognised from its first
+    // row, and a truncated copy is not a workbook that can be opened.
+    let mut rows = vec![row(&["Compte", "Élément d'OTP", "Débit", "Crédit", "Date"])];
+    rows.extend((0..20_000).map(|i| Some(vec!["641100".to_owned(), format!("EOTP-{i:05}"), format!("{i},25"), String::new(), "2024-03-31".to_owned()])));
+    let large = workbook_of(&[("Notes", vec![row(&["Grand livre 2024"])]), ("grand_livre", rows)]);
+    assert!(large.len() > 64 * 1024, "{} bytes", large.len());
+    assert_eq!(recognise(&large), Some(Role::GrandLivre));
+    assert_eq!(recognise(&large[..64 * 1024]), None);
+}

@@ -44,6 +44,18 @@ const AVANCE = 3;
 const PARTAGE = 32 * 1024 * 1024;
 /** Les premiers octets du grand livre donnés au travailleur d'appoint : son en-tête s'y trouve. */
 const TETE = 1024 * 1024;
+/** Le rôle d'un fichier se reconnaît à son en-tête, dans ses premiers 64 Kio ; celui d'un classeur
+ *  (XLSX et ODS sont des archives ZIP, dont le sommaire est à la fin ; XLS) ne se lit qu'en
+ *  entier : il est donné entier jusqu'à cette taille (le module n'en lit que la première ligne de
+ *  la feuille qui compte), au-delà l'utilisateur choisit son rôle. */
+const DEBUT = 64 * 1024;
+const CLASSEUR_RECONNU = 64 * 1024 * 1024;
+
+/** Les octets d'un classeur commencent ainsi. */
+function estClasseur(octets) {
+  const commence = (signature) => signature.every((o, i) => octets[i] === o);
+  return commence([0x50, 0x4b, 0x03, 0x04]) || commence([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+}
 
 /** Appelle `f` dès que la page est au repos, au plus tard après `delai` ms (sans
  *  `requestIdleCallback`, après le dixième de ce délai). */
@@ -376,7 +388,11 @@ class Application {
       acceptes.push(fichier);
       let reconnu = null;
       try {
-        reconnu = await this.demander('reconnaitre', { debut: await fichier.slice(0, 64 * 1024).arrayBuffer() });
+        let debut = await fichier.slice(0, DEBUT).arrayBuffer();
+        if (fichier.size > DEBUT && fichier.size <= CLASSEUR_RECONNU && estClasseur(new Uint8Array(debut, 0, Math.min(8, debut.byteLength)))) {
+          debut = await fichier.arrayBuffer();
+        }
+        reconnu = await this.demander('reconnaitre', { debut });
       } catch (e) {
         refus.push(`« ${fichier.name} » : ${e.message}`);
       }
