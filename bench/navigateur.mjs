@@ -3,7 +3,10 @@
 // session: tests/e2e/outils.mjs), on the benchmark's generated files.
 //
 //   node bench/navigateur.mjs <dossier> [passages]
+//   node bench/navigateur.mjs <grand livre> <correspondance> <inducteurs> [passages]
 //
+// A folder holds grand-livre.csv, correspondance.csv and inducteurs.csv (the generator's
+// names); three files, of any name and format the page reads, are recognised by the page itself.
 // Each pass opens the page afresh (its worker and WebAssembly module are loaded as for a user),
 // gives the three files to the file input, clicks « Calculer » and waits for « Résultats prêts »
 // (polled at every frame) and the frame that paints it.
@@ -17,8 +20,16 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { demarrer, attendreResultats, net } from '../tests/e2e/outils.mjs';
 
-const [, , dossier, passages = '3'] = process.argv;
-const fichiers = ['grand-livre.csv', 'correspondance.csv', 'inducteurs.csv'].map((f) => path.resolve(dossier, f));
+const args = process.argv.slice(2);
+const dossier = args.length > 0 && statSync(args[0]).isDirectory();
+const fichiers = dossier
+  ? ['grand-livre.csv', 'correspondance.csv', 'inducteurs.csv'].map((f) => path.resolve(args[0], f))
+  : args.slice(0, 3).map((f) => path.resolve(f));
+const passages = (dossier ? args[1] : args[3]) ?? '3';
+if (fichiers.length !== 3) {
+  console.error('usage : node bench/navigateur.mjs <dossier> [passages] | <grand livre> <correspondance> <inducteurs> [passages]');
+  process.exit(2);
+}
 const octets = fichiers.reduce((s, f) => s + statSync(f).size, 0);
 
 const session = await demarrer();
