@@ -101,6 +101,12 @@ impl Date {
         Date::new(1899, 12, 30)?.add_days(days)
     }
 
+    /// The spreadsheet serial number of the date (see [`Date::from_excel_serial`]).
+    pub fn excel_serial(self) -> i64 {
+        // 1899-12-30 is day -25 569 from 1970-01-01.
+        self.day_number() + 25_569
+    }
+
     pub fn year(self) -> i32 {
         self.year
     }

@@ -12,6 +12,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
+use crate::date::Date;
 use crate::money::Amount;
 use crate::report::{DiagnosticRow, Document, TracePart, TraceSplit};
 use crate::rulebook::rulebook;
@@ -25,6 +26,9 @@ pub enum Cell {
     /// An exact decimal that is not money (counts, hours, weights, ratios); its scale is its
     /// number of decimals, kept in the workbook's number format.
     Number(Decimal),
+    /// A date: a date cell in a workbook (`JJ/MM/AAAA`, sortable and filterable as a date), its
+    /// French notation in a CSV.
+    Date(Date),
     Empty,
 }
 
@@ -265,6 +269,7 @@ fn csv_text(cell: &Cell) -> String {
         Cell::Text(t) => neutralise(t),
         Cell::Amount(a) => a.to_string().replace('.', ","),
         Cell::Number(n) => n.to_string().replace('.', ","),
+        Cell::Date(d) => d.french(),
         Cell::Empty => String::new(),
     }
 }

@@ -13,8 +13,8 @@ use std::fmt::Write as _;
 use crate::export::{Cell, Layout, Sheet};
 
 /// Number formats: `(id, code)`; the index in this list is the one of [`style`]. 0 is
-/// « General » (texts), 164 amounts in euros, then a number with 0 to 8 decimals.
-const NUMBER_FORMATS: [(u16, &str); 11] = [
+/// « General » (texts), 164 amounts in euros, then a number with 0 to 8 decimals, then a date.
+const NUMBER_FORMATS: [(u16, &str); 12] = [
     (0, ""),
     (164, r#"#,##0.00\ &quot;€&quot;"#),
     (165, "#,##0"),
@@ -26,7 +26,11 @@ const NUMBER_FORMATS: [(u16, &str); 11] = [
     (171, "#,##0.000000"),
     (172, "#,##0.0000000"),
     (173, "#,##0.00000000"),
+    (174, "dd/mm/yyyy"),
 ];
+
+/// Index in [`NUMBER_FORMATS`] of the date format.
+const DATE_FORMAT: usize = 11;
 
 /// Index of `cellXfs`: regular then bold, each with every number format; then wrapped text,
 /// regular and bold.
@@ -43,6 +47,7 @@ fn format_of(cell: &Cell) -> usize {
     match cell {
         Cell::Amount(_) => 1,
         Cell::Number(n) if n.scale() <= 8 => 2 + n.scale() as usize,
+        Cell::Date(_) => DATE_FORMAT,
         Cell::Text(_) | Cell::Number(_) | Cell::Empty => 0,
     }
 }
@@ -136,7 +141,7 @@ fn widths(sheet: &Sheet) -> Vec<usize> {
             let cells = sheet.rows.iter().filter_map(|r| r.get(i)).map(|c| match c {
                 Cell::Text(t) => t.chars().count() + 1,
                 Cell::Empty => 0,
-                Cell::Amount(_) | Cell::Number(_) => 14,
+                Cell::Amount(_) | Cell::Number(_) | Cell::Date(_) => 14,
             });
             cells.chain([header]).max().unwrap_or(0).clamp(8, 60)
         })
@@ -179,6 +184,8 @@ fn worksheet(sheet: &Sheet) -> String {
                 }
                 Cell::Amount(a) => write!(xml, r#"<c r="{at}"{s}><v>{a}</v></c>"#),
                 Cell::Number(n) => write!(xml, r#"<c r="{at}"{s}><v>{n}</v></c>"#),
+                // Days since 1899-12-30, the serial of spreadsheets (from 1900-03-01 on).
+                Cell::Date(d) => write!(xml, r#"<c r="{at}"{s}><v>{}</v></c>"#, d.excel_serial()),
                 Cell::Empty => Ok(()),
             };
         }
@@ -325,6 +332,27 @@ mod tests {
         assert!(text.contains("&lt;A&amp;B&gt;"));
         assert!(text.contains(r#"<sheet name="Activités" sheetId="1" r:id="rId1"/>"#));
         assert_eq!(workbook(std::slice::from_ref(&sheet)), bytes, "same sheets, same bytes");
+    }
+
+    #[test]
+    fn dates_are_date_cells_that_read_back_as_the_same_dates() {
+        use crate::date::Date;
+        use crate::diagnostic::InputFile;
+        // 2024-07-10: 45 292 (2024-01-01, as spreadsheets count) + 31 + 29 + 31 + 30 + 31 + 30 + 9.
+        let date = Date::new(2024, 7, 10).unwrap();
+        assert_eq!(date.excel_serial(), 45_483);
+        assert_eq!(Date::from_excel_serial(date.excel_serial()), Some(date));
+        let mut sheet = Sheet::new("identite", "Identité", &[]);
+        sheet.layout = Layout::Pairs;
+        sheet.rows.push(vec![Cell::from("Date d'envoi du préprojet"), Cell::Date(date)]);
+        let xml = worksheet(&sheet);
+        assert!(xml.contains(&format!(r#"<c r="B1" s="{}"><v>45483</v></c>"#, style(false, DATE_FORMAT))), "{xml}");
+        assert_eq!(NUMBER_FORMATS[DATE_FORMAT].1, "dd/mm/yyyy");
+        // Read back by calamine, through the tool's own reader: a date cell, the same date.
+        let (text, _) = crate::input::sheet::to_delimited(&workbook(&[sheet.clone()]), "XLSX", InputFile::Calcul, "Identité").unwrap();
+        assert_eq!(String::from_utf8(text).unwrap(), "Date d'envoi du préprojet;2024-07-10\n");
+        // In a CSV, its French notation.
+        assert!(String::from_utf8(crate::export::csv(&sheet)).unwrap().contains("10/07/2024"));
     }
 
     #[test]

@@ -87,9 +87,9 @@ pub fn sheets(doc: &PreProject) -> Vec<Sheet> {
     ];
     if let Some(c) = &doc.calendrier {
         identity.extend([
-            ("Date de transmission à France compétences", c.date_transmission.french().into()),
-            ("Date limite du préprojet (CMA France)", c.date_limite_preprojet.french().into()),
-            ("Date d'envoi du préprojet", c.date_envoi.french().into()),
+            ("Date de transmission à France compétences", Cell::Date(c.date_transmission)),
+            ("Date limite du préprojet (CMA France)", Cell::Date(c.date_limite_preprojet)),
+            ("Date d'envoi du préprojet", Cell::Date(c.date_envoi)),
             ("Statut", c.statut.label().into()),
             ("Jours restants (négatif : retard)", Cell::count(c.jours_restants)),
         ]);

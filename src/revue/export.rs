@@ -353,8 +353,8 @@ fn compliance(doc: &Review) -> Sheet {
                 known_count(c.pools_entierement_repartis),
                 c.preprojet_a_l_heure.map_or_else(unknown, yes_no),
                 c.jours_restants.map_or(Cell::Empty, |d| Cell::Number(Decimal::from(d))),
-                c.date_limite.map_or(Cell::Empty, |d| text(&d.french())),
-                c.date_envoi.map_or(Cell::Empty, |d| text(&d.french())),
+                c.date_limite.map_or(Cell::Empty, Cell::Date),
+                c.date_envoi.map_or(Cell::Empty, Cell::Date),
                 c.source_calendrier.map_or_else(unknown, |s| text(s.label())),
                 text(&c.non_connus.join(", ")),
             ]
@@ -419,7 +419,7 @@ fn parameters(doc: &Review, date: Date) -> Sheet {
         "parametres",
         "Paramètres",
         vec![
-            ("Date de la revue", date.french().into()),
+            ("Date de la revue", Cell::Date(date)),
             ("Seuil d'écart robuste", Cell::Number(p.seuil)),
             ("Facteur de l'écart absolu médian", Cell::Number(p.facteur_ecart_absolu_median)),
             ("Régions au moins pour un test", Cell::count(p.regions_minimum)),

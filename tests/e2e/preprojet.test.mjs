@@ -222,7 +222,10 @@ describe('l’onglet « Préprojet CFA, ETP et loyer »', { timeout: 180_000 }, 
     assert.equal(identite.SIRET, '13002526500013');
     assert.equal(identite.UAI, '0755678A');
     assert.equal(identite.Exercice, 2023, 'un nombre');
-    assert.equal(identite['Date limite du préprojet (CMA France)'], '10/07/2024');
+    // Les dates sont des cellules de date (nombre de jours, format JJ/MM/AAAA), pas du texte.
+    const dateLimite = Object.values(wb.Sheets['Identité']).find((c) => c?.t === 'n' && c.w === '10/07/2024');
+    assert.ok(dateLimite, 'date limite du préprojet : une cellule de date');
+    assert.equal(identite['Date limite du préprojet (CMA France)'], 45483, '10/07/2024, jour 45 483 des tableurs');
     assert.equal(identite.Statut, 'en retard');
     assert.equal(identite['Jours restants (négatif : retard)'], -2, 'un nombre');
     const lignes = XLSX.utils.sheet_to_json(wb.Sheets.Certifications);

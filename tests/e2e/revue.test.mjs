@@ -382,7 +382,10 @@ describe('l’onglet « Revue CMA France »', { timeout: 180_000 }, () => {
     const feuille = (nom) => XLSX.utils.sheet_to_json(wb.Sheets[nom], { header: 1, defval: null });
     const jour = new Date();
     const deux = (n) => String(n).padStart(2, '0');
-    assert.deepEqual(feuille('Paramètres')[0].slice(0, 2), ['Date de la revue', `${deux(jour.getDate())}/${deux(jour.getMonth() + 1)}/${jour.getFullYear()}`]);
+    // Une date est une cellule de date (un nombre de jours au format JJ/MM/AAAA), pas du texte.
+    const dateDeLaRevue = wb.Sheets['Paramètres'].B1;
+    assert.equal(dateDeLaRevue.t, 'n', 'une cellule de date');
+    assert.equal(dateDeLaRevue.w, `${deux(jour.getDate())}/${deux(jour.getMonth() + 1)}/${jour.getFullYear()}`);
     assert.deepEqual(feuille('Paramètres')[1].slice(0, 2), ['Seuil d\'écart robuste', 3]);
     assert.equal(feuille('Fichiers').length, 10, 'un en-tête et les neuf fichiers lus');
     const atyp = feuille('Atypiques');
