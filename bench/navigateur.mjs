@@ -21,13 +21,16 @@ import path from 'node:path';
 import { demarrer, attendreResultats, net } from '../tests/e2e/outils.mjs';
 
 const args = process.argv.slice(2);
-const dossier = args.length > 0 && statSync(args[0]).isDirectory();
+const existe = (f) => statSync(f, { throwIfNoEntry: false });
+const dossier = args.length > 0 && existe(args[0])?.isDirectory() === true;
 const fichiers = dossier
   ? ['grand-livre.csv', 'correspondance.csv', 'inducteurs.csv'].map((f) => path.resolve(args[0], f))
   : args.slice(0, 3).map((f) => path.resolve(f));
-const passages = (dossier ? args[1] : args[3]) ?? '3';
-if (fichiers.length !== 3) {
-  console.error('usage : node bench/navigateur.mjs <dossier> [passages] | <grand livre> <correspondance> <inducteurs> [passages]');
+const passages = Number((dossier ? args[1] : args[3]) ?? '3');
+const absents = fichiers.filter((f) => !existe(f)?.isFile());
+if (fichiers.length !== 3 || absents.length || !(Number.isInteger(passages) && passages >= 1)) {
+  if (absents.length) console.error(`fichier introuvable : ${absents.join(', ')}`);
+  console.error('usage : node bench/navigateur.mjs <dossier> [passages ≥ 1] | <grand livre> <correspondance> <inducteurs> [passages ≥ 1]');
   process.exit(2);
 }
 const octets = fichiers.reduce((s, f) => s + statSync(f).size, 0);
@@ -35,7 +38,7 @@ const octets = fichiers.reduce((s, f) => s + statSync(f).size, 0);
 const session = await demarrer();
 const mesures = [];
 try {
-  for (let i = 0; i < Number(passages); i++) {
+  for (let i = 0; i < passages; i++) {
     const page = await session.page();
     // Comme pour un utilisateur, qui ouvre la page puis choisit ses fichiers : le dépôt suit la
     // mise en route du module (chargé et préchauffé page au repos, marque « cma:module-pret »).

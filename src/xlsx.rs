@@ -32,6 +32,13 @@ const NUMBER_FORMATS: [(u16, &str); 12] = [
 /// Index in [`NUMBER_FORMATS`] of the date format.
 const DATE_FORMAT: usize = 11;
 
+/// The spreadsheet serial of a date cell: days since 1899-12-30, as spreadsheets count from
+/// 1900-03-01 on (serial 61; before, Excel counts a 29 February 1900 that never was). `None`
+/// before: such a date (a typo, most likely) is written as its text, never as a wrong day.
+fn serial(date: crate::date::Date) -> Option<i64> {
+    Some(date.excel_serial()).filter(|&days| days >= 61)
+}
+
 /// Index of `cellXfs`: regular then bold, each with every number format; then wrapped text,
 /// regular and bold.
 fn style(bold: bool, format: usize) -> usize {
@@ -47,8 +54,8 @@ fn format_of(cell: &Cell) -> usize {
     match cell {
         Cell::Amount(_) => 1,
         Cell::Number(n) if n.scale() <= 8 => 2 + n.scale() as usize,
-        Cell::Date(_) => DATE_FORMAT,
-        Cell::Text(_) | Cell::Number(_) | Cell::Empty => 0,
+        Cell::Date(d) if serial(*d).is_some() => DATE_FORMAT,
+        Cell::Text(_) | Cell::Number(_) | Cell::Date(_) | Cell::Empty => 0,
     }
 }
 
@@ -184,8 +191,10 @@ fn worksheet(sheet: &Sheet) -> String {
                 }
                 Cell::Amount(a) => write!(xml, r#"<c r="{at}"{s}><v>{a}</v></c>"#),
                 Cell::Number(n) => write!(xml, r#"<c r="{at}"{s}><v>{n}</v></c>"#),
-                // Days since 1899-12-30, the serial of spreadsheets (from 1900-03-01 on).
-                Cell::Date(d) => write!(xml, r#"<c r="{at}"{s}><v>{}</v></c>"#, d.excel_serial()),
+                Cell::Date(d) => match serial(*d) {
+                    Some(days) => write!(xml, r#"<c r="{at}"{s}><v>{days}</v></c>"#),
+                    None => write!(xml, r#"<c r="{at}" t="inlineStr"{s}><is><t>{}</t></is></c>"#, d.french()),
+                },
                 Cell::Empty => Ok(()),
             };
         }
@@ -353,6 +362,16 @@ mod tests {
         assert_eq!(String::from_utf8(text).unwrap(), "Date d'envoi du préprojet;2024-07-10\n");
         // In a CSV, its French notation.
         assert!(String::from_utf8(crate::export::csv(&sheet)).unwrap().contains("10/07/2024"));
+        // 1900-03-01 is serial 61 in every spreadsheet; before it (a typo such as 0024 for 2024),
+        // the date is written as its text, not as a day the spreadsheet would shift or refuse.
+        assert_eq!(serial(Date::new(1900, 3, 1).unwrap()), Some(61));
+        let mut typo = Sheet::new("identite", "Identité", &[]);
+        typo.layout = Layout::Pairs;
+        typo.rows.push(vec![Cell::from("Date d'envoi du préprojet"), Cell::Date(Date::new(24, 6, 15).unwrap())]);
+        typo.rows.push(vec![Cell::from("Veille"), Cell::Date(Date::new(1900, 2, 28).unwrap())]);
+        let xml = worksheet(&typo);
+        assert!(xml.contains(r#"<c r="B1" t="inlineStr"><is><t>15/06/0024</t></is></c>"#), "{xml}");
+        assert!(xml.contains(r#"<c r="B2" t="inlineStr"><is><t>28/02/1900</t></is></c>"#), "{xml}");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
+use calamine::{Data, DataRef, Reader, Sheets, open_workbook_auto_from_rs};
 
 use super::table::normalise_header;
 use crate::date::Date;
@@ -98,8 +98,11 @@ impl<'a> Headers<'a> {
         sheet_for(&self.names, template_sheet)
     }
 
-    /// The cells of the first row of sheet `name` that has a value, as the text the reader gives
-    /// them (empty cells before the last value included); `None` for an empty or unreadable sheet.
+    /// The cells of the first row of sheet `name` that has a cell (an empty text is one: the
+    /// reader, [`to_delimited`], takes that row for the header too), as text; `None` for an empty
+    /// or unreadable sheet. An XLSX sheet is read in the order of its XML, which the format
+    /// requires by ascending rows, up to the row after; columns beyond a spreadsheet's last
+    /// (XFD, the 16 384th) are left out.
     pub fn first_row(&mut self, name: &str) -> Option<Vec<String>> {
         let row: Vec<String> = match &mut self.workbook {
             Sheets::Xlsx(xlsx) => {
@@ -107,32 +110,34 @@ impl<'a> Headers<'a> {
                 let mut row: Vec<String> = Vec::new();
                 let mut at = None;
                 while let Some(cell) = cells.next_cell().ok()? {
+                    if *cell.get_value() == DataRef::Empty {
+                        continue;
+                    }
                     let (r, c) = cell.get_position();
-                    let text = cell_text(&Data::from(cell.get_value().clone()));
                     if at.is_some_and(|at| r != at) {
                         break;
                     }
-                    if text.is_empty() {
-                        continue;
-                    }
                     at = Some(r);
-                    let c = usize::try_from(c).ok()?;
+                    let Some(c) = usize::try_from(c).ok().filter(|&c| c < MAX_COLUMNS) else { continue };
                     if row.len() <= c {
                         row.resize(c + 1, String::new());
                     }
-                    row[c] = text;
+                    row[c] = cell_text(&Data::from(cell.get_value().clone()));
                 }
                 row
             }
             workbook => {
                 let range = workbook.worksheet_range(name).ok()?;
-                let first = range.rows().find(|row| row.iter().any(|cell| !cell_text(cell).is_empty()))?;
+                let first = range.rows().find(|row| row.iter().any(|cell| *cell != Data::Empty))?;
                 first.iter().map(cell_text).collect()
             }
         };
         (!row.is_empty()).then_some(row)
     }
 }
+
+/// Columns of a spreadsheet: A to XFD.
+const MAX_COLUMNS: usize = 16_384;
 
 /// Refuses a workbook whose parts would decompress beyond [`MAX_UNZIPPED_BYTES`], from the sizes
 /// its ZIP directory declares (zip enforces them while inflating: a part cannot grow past its

@@ -148,7 +148,8 @@ fn role(label: &str) -> Result<Role, Erreur> {
     Role::ALL.into_iter().find(|r| r.label() == label).ok_or_else(|| Erreur(format!("rôle de fichier inconnu : « {label} »")))
 }
 
-/// The role of a file from its first bytes (its header line), or `undefined`.
+/// The role of a file from its first bytes (its header line; an XLSX workbook whole, the page
+/// gives it so), or `undefined`.
 #[wasm_bindgen]
 pub fn reconnaitre(debut: &[u8]) -> Option<String> {
     recognise(debut).map(|r| r.label().to_owned())

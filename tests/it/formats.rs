@@ -305,6 +305,20 @@ fn workbooks_are_recognised_from_the_sheet_their_reader_reads() {
     let hidden = workbook_of(&[("Notes", vec![row(&["Exporté le 2 janvier"])]), ("Export", vec![header])]);
     assert_eq!(recognise(&hidden), None);
 
+    // A first row of empty texts (which SheetJS, among others, writes): the reader takes it for
+    // the header, finds no column and says so (F002); recognition must not promise a ledger.
+    use cma_analytique::export::{Cell, Layout, Sheet};
+    let mut sheet = Sheet::new("grand-livre", "grand-livre", &[]);
+    sheet.layout = Layout::Pairs;
+    sheet.rows.push(vec![Cell::from(""), Cell::from("")]);
+    sheet.rows.push(["compte", "objet", "debit"].map(Cell::from).to_vec());
+    sheet.rows.push(["641100", "EOTP-SI", "100,00"].map(Cell::from).to_vec());
+    let blank_first = cma_analytique::xlsx::workbook(&[sheet]);
+    assert_eq!(recognise(&blank_first), None);
+    let (ran, found) = ledger_findings(&blank_first);
+    assert!(!ran);
+    has(&found, "F002", Some(1), &[]);
+
     // A ledger of 20 000 rows, far beyond the page's first 64 KiB: recognised from its first
     // row, and a truncated copy is not a workbook that can be opened.
     let mut rows = vec![row(&["Compte", "Élément d'OTP", "Débit", "Crédit", "Date"])];
