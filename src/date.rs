@@ -101,10 +101,12 @@ impl Date {
         Date::new(1899, 12, 30)?.add_days(days)
     }
 
-    /// The spreadsheet serial number of the date (see [`Date::from_excel_serial`]).
-    pub fn excel_serial(self) -> i64 {
+    /// The spreadsheet serial number of the date (see [`Date::from_excel_serial`]): from
+    /// 1900-03-01 on (serial 61) only, as before it Excel counts a 29 February 1900 that never
+    /// was; `None` before (a typo, most likely, better written as text than as a wrong day).
+    pub fn excel_serial(self) -> Option<i64> {
         // 1899-12-30 is day -25 569 from 1970-01-01.
-        self.day_number() + 25_569
+        Some(self.day_number() + 25_569).filter(|&days| days >= 61)
     }
 
     pub fn year(self) -> i32 {

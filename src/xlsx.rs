@@ -32,13 +32,6 @@ const NUMBER_FORMATS: [(u16, &str); 12] = [
 /// Index in [`NUMBER_FORMATS`] of the date format.
 const DATE_FORMAT: usize = 11;
 
-/// The spreadsheet serial of a date cell: days since 1899-12-30, as spreadsheets count from
-/// 1900-03-01 on (serial 61; before, Excel counts a 29 February 1900 that never was). `None`
-/// before: such a date (a typo, most likely) is written as its text, never as a wrong day.
-fn serial(date: crate::date::Date) -> Option<i64> {
-    Some(date.excel_serial()).filter(|&days| days >= 61)
-}
-
 /// Index of `cellXfs`: regular then bold, each with every number format; then wrapped text,
 /// regular and bold.
 fn style(bold: bool, format: usize) -> usize {
@@ -54,7 +47,7 @@ fn format_of(cell: &Cell) -> usize {
     match cell {
         Cell::Amount(_) => 1,
         Cell::Number(n) if n.scale() <= 8 => 2 + n.scale() as usize,
-        Cell::Date(d) if serial(*d).is_some() => DATE_FORMAT,
+        Cell::Date(d) if d.excel_serial().is_some() => DATE_FORMAT,
         Cell::Text(_) | Cell::Number(_) | Cell::Date(_) | Cell::Empty => 0,
     }
 }
@@ -191,7 +184,8 @@ fn worksheet(sheet: &Sheet) -> String {
                 }
                 Cell::Amount(a) => write!(xml, r#"<c r="{at}"{s}><v>{a}</v></c>"#),
                 Cell::Number(n) => write!(xml, r#"<c r="{at}"{s}><v>{n}</v></c>"#),
-                Cell::Date(d) => match serial(*d) {
+                // Its serial from 1900-03-01 on; before, its text.
+                Cell::Date(d) => match d.excel_serial() {
                     Some(days) => write!(xml, r#"<c r="{at}"{s}><v>{days}</v></c>"#),
                     None => write!(xml, r#"<c r="{at}" t="inlineStr"{s}><is><t>{}</t></is></c>"#, d.french()),
                 },
@@ -349,8 +343,8 @@ mod tests {
         use crate::diagnostic::InputFile;
         // 2024-07-10: 45 292 (2024-01-01, as spreadsheets count) + 31 + 29 + 31 + 30 + 31 + 30 + 9.
         let date = Date::new(2024, 7, 10).unwrap();
-        assert_eq!(date.excel_serial(), 45_483);
-        assert_eq!(Date::from_excel_serial(date.excel_serial()), Some(date));
+        assert_eq!(date.excel_serial(), Some(45_483));
+        assert_eq!(Date::from_excel_serial(45_483), Some(date));
         let mut sheet = Sheet::new("identite", "Identité", &[]);
         sheet.layout = Layout::Pairs;
         sheet.rows.push(vec![Cell::from("Date d'envoi du préprojet"), Cell::Date(date)]);
@@ -364,7 +358,8 @@ mod tests {
         assert!(String::from_utf8(crate::export::csv(&sheet)).unwrap().contains("10/07/2024"));
         // 1900-03-01 is serial 61 in every spreadsheet; before it (a typo such as 0024 for 2024),
         // the date is written as its text, not as a day the spreadsheet would shift or refuse.
-        assert_eq!(serial(Date::new(1900, 3, 1).unwrap()), Some(61));
+        assert_eq!(Date::new(1900, 3, 1).unwrap().excel_serial(), Some(61));
+        assert_eq!(Date::new(1900, 2, 28).unwrap().excel_serial(), None);
         let mut typo = Sheet::new("identite", "Identité", &[]);
         typo.layout = Layout::Pairs;
         typo.rows.push(vec![Cell::from("Date d'envoi du préprojet"), Cell::Date(Date::new(24, 6, 15).unwrap())]);

@@ -49,14 +49,16 @@ impl Role {
 /// « Grand livre » is a ledger.
 pub fn recognise(bytes: &[u8]) -> Option<Role> {
     if let Some(mut workbook) = sheet::Headers::open(bytes) {
+        // Each sheet read once: most roles fall back to the first.
         let mut rows: Vec<(String, Option<Vec<String>>)> = Vec::new();
         return best(|role| {
             let name = workbook.sheet_for(role.label())?;
-            if !rows.iter().any(|(n, _)| *n == name) {
+            let i = rows.iter().position(|(n, _)| *n == name).unwrap_or_else(|| {
                 let row = workbook.first_row(&name).map(|row| row.iter().map(|c| normalise_header(c)).collect());
-                rows.push((name.clone(), row));
-            }
-            rows.iter().find(|(n, _)| *n == name).and_then(|(_, row)| row.clone())
+                rows.push((name, row));
+                rows.len() - 1
+            });
+            rows[i].1.clone()
         });
     }
     let decoded = source::decode(bytes, InputFile::Calcul, "").ok()?;

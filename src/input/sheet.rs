@@ -34,16 +34,8 @@ pub const MAX_UNZIPPED_BYTES: u64 = 512 * 1024 * 1024;
 /// The sheet named like the template (`grand-livre`, …) if there is one, else the first; as
 /// delimited text, with the name of the sheet read.
 pub fn to_delimited(bytes: &[u8], kind: &str, file: InputFile, template_sheet: &str) -> Result<(Vec<u8>, String), Diagnostic> {
-    let unreadable = |why: String| {
-        Diagnostic::new(Code::F001, file, why).hint("Ouvrez le fichier dans votre tableur et réenregistrez-le en XLSX ou en CSV.")
-    };
-    if bytes.starts_with(b"PK") {
-        check_unzipped_size(bytes, kind, file)?;
-    }
-    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        let what = if kind == "XLS" { "classeur XLS".to_owned() } else { "archive ZIP qui n'est pas un classeur lisible".to_owned() };
-        unreadable(format!("{what} (fichier tronqué ou d'un autre type ?) : {e}"))
-    })?;
+    let unreadable = |why: String| unreadable(file, why);
+    let mut workbook = open(bytes, kind, file)?;
     let Some(name) = sheet_for(&workbook.sheet_names(), template_sheet) else {
         return Err(unreadable(format!("classeur {kind} sans aucune feuille")));
     };
@@ -66,6 +58,23 @@ pub fn to_delimited(bytes: &[u8], kind: &str, file: InputFile, template_sheet: &
     Ok((out, name))
 }
 
+/// An `F001` about a workbook that cannot be read, and what to do.
+fn unreadable(file: InputFile, why: String) -> Diagnostic {
+    Diagnostic::new(Code::F001, file, why).hint("Ouvrez le fichier dans votre tableur et réenregistrez-le en XLSX ou en CSV.")
+}
+
+/// Opens a workbook of `kind`, refused before anything is decompressed when its parts would
+/// exceed [`MAX_UNZIPPED_BYTES`].
+fn open<'a>(bytes: &'a [u8], kind: &str, file: InputFile) -> Result<Sheets<Cursor<&'a [u8]>>, Diagnostic> {
+    if bytes.starts_with(b"PK") {
+        check_unzipped_size(bytes, kind, file)?;
+    }
+    open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        let what = if kind == "XLS" { "classeur XLS".to_owned() } else { "archive ZIP qui n'est pas un classeur lisible".to_owned() };
+        unreadable(file, format!("{what} (fichier tronqué ou d'un autre type ?) : {e}"))
+    })
+}
+
 /// The sheet read for `template_sheet`: the one named like it (case, accents, spaces, `_` and `-`
 /// aside) if there is one, else the first.
 fn sheet_for(names: &[String], template_sheet: &str) -> Option<String> {
@@ -74,7 +83,7 @@ fn sheet_for(names: &[String], template_sheet: &str) -> Option<String> {
 }
 
 /// A workbook opened for the first rows of its sheets, to recognise its role without reading
-/// them whole: an XLSX sheet is read up to its first row with a value.
+/// them whole: an XLSX sheet is read up to its first row with a cell.
 pub struct Headers<'a> {
     workbook: Sheets<Cursor<&'a [u8]>>,
     names: Vec<String>,
@@ -84,11 +93,7 @@ impl<'a> Headers<'a> {
     /// `None` when the bytes are not a workbook that can be opened (or would decompress beyond
     /// [`MAX_UNZIPPED_BYTES`]).
     pub fn open(bytes: &'a [u8]) -> Option<Headers<'a>> {
-        let kind = workbook_kind(bytes)?;
-        if bytes.starts_with(b"PK") {
-            check_unzipped_size(bytes, kind, InputFile::Calcul).ok()?;
-        }
-        let workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).ok()?;
+        let workbook = open(bytes, workbook_kind(bytes)?, InputFile::Calcul).ok()?;
         let names = workbook.sheet_names();
         Some(Headers { workbook, names })
     }
